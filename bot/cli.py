@@ -1,0 +1,315 @@
+"""The `vigie` command: thin click wrappers over plain functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.core.model import Advisory, SourceInfo
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the advisory files (default: VIGIE_DATA_DIR or the project's data/).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database (default: VIGIE_DB or data/vigie.db).",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, db: Path | None) -> None:
+    """Vigie: travel advisories for travellers, on Telegram and in a terminal."""
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+    if data_dir is not None:
+        settings = Settings(**{**_fields(settings), "data_dir": data_dir})
+        if db is None and not _env_has_db():
+            settings = Settings(**{**_fields(settings), "db_path": data_dir / "vigie.db"})
+    if db is not None:
+        settings = Settings(**{**_fields(settings), "db_path": db})
+    ctx.obj = settings
+
+
+def _fields(settings: Settings) -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in settings.__slots__}
+
+
+def _env_has_db() -> bool:
+    import os
+
+    return bool(os.environ.get("VIGIE_DB"))
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+@main.group()
+def data() -> None:
+    """Check, diff, publish and export the advisory data files."""
+
+
+@data.command("check")
+@click.pass_context
+def data_check(ctx: click.Context) -> None:
+    """Validate every data file; errors name the file and the line."""
+    from bot.datafiles.files import DataError, read_all
+
+    settings = _settings(ctx)
+    try:
+        advisories = read_all(settings.data_dir, _today())
+    except DataError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) found") from error
+    click.echo(f"{len(advisories)} destinations OK")
+
+
+@data.command("diff")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per destination.")
+@click.pass_context
+def data_diff(ctx: click.Context, as_json: bool) -> None:
+    """Show what a publish would change, per destination, each change major or minor."""
+    from bot.datafiles.files import DataError
+    from bot.store.db import open_db
+    from bot.store.publish import plan_changes
+
+    settings = _settings(ctx)
+    db = open_db(settings.db_path)
+    try:
+        plans, problems = plan_changes(db, settings.data_dir, _today())
+    except DataError as error:
+        problems, plans = error.problems, []
+    refused = [str(p) for p in problems]
+    for plan in plans:
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "country": plan.code,
+                        "changes": [
+                            {"kind": c.kind, "major": c.major, "summary": c.summary}
+                            for c in plan.changes
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        click.echo(f"{plan.code}:")
+        for change in plan.changes:
+            click.echo(f"  {'MAJOR' if change.major else 'minor'}  {change.summary}")
+    if refused:
+        for line in refused:
+            click.echo(line, err=True)
+        raise click.ClickException("a publish would be refused; fix the problems above")
+    if not plans and not as_json:
+        click.echo("Nothing to publish: the database matches the files.")
+
+
+@data.command("publish")
+@click.option("--who", default=None, help="Who is publishing (default: the system user).")
+@click.option("--allow-remove", is_flag=True, help="Remove destinations whose file was deleted.")
+@click.option("--if-stale", is_flag=True, help="Do nothing when the files have not changed.")
+@click.pass_context
+def data_publish(ctx: click.Context, who: str | None, allow_remove: bool, if_stale: bool) -> None:
+    """Import every data file into the database in one transaction (all or nothing)."""
+    from bot.datafiles.files import DataError
+    from bot.store.db import open_db
+    from bot.store.publish import publish
+
+    settings = _settings(ctx)
+    db = open_db(settings.db_path)
+    try:
+        report = publish(
+            db,
+            settings.data_dir,
+            who=who or getpass.getuser(),
+            now=dt.datetime.now(dt.UTC),
+            allow_remove=allow_remove,
+            if_stale=if_stale,
+        )
+    except DataError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("nothing was published") from error
+    if report.skipped:
+        click.echo("Database is up to date with the data files.")
+        return
+    changed = len(report.plans)
+    click.echo(
+        f"Published {changed} changed destination(s), {report.events} change event(s)"
+        f" (publish #{report.publish_id})."
+    )
+
+
+@data.command("history")
+@click.argument("code")
+@click.pass_context
+def data_history(ctx: click.Context, code: str) -> None:
+    """The change history of one destination, newest first."""
+    from bot.store.db import open_db
+    from bot.store.publish import history_of
+
+    rows = history_of(open_db(_settings(ctx).db_path), code.upper())
+    if not rows:
+        click.echo(f"No history for {code.upper()}.")
+    for row in rows:
+        flag = "MAJOR" if row["major"] else "minor"
+        click.echo(f"{row['at']}  {row['who']}  {flag}  {row['summary']}")
+        if row["note_en"]:
+            click.echo(f"    note: {row['note_en']}")
+
+
+@data.command("export")
+@click.pass_context
+def data_export(ctx: click.Context) -> None:
+    """Write the database back to the data files (lossless)."""
+    from bot.store.db import open_db
+    from bot.store.publish import export
+
+    settings = _settings(ctx)
+    paths = export(open_db(settings.db_path), settings.data_dir)
+    click.echo(f"Wrote {len(paths)} destination file(s) to {settings.data_dir}.")
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def advisory_summary(
+    advisory: Advisory, sources: dict[str, SourceInfo], lang: str
+) -> dict[str, Any]:
+    """The machine-readable view of an advisory that `vigie show --json` prints."""
+    from bot.i18n import country_name
+
+    return {
+        "country": advisory.code,
+        "name": country_name(advisory.code, lang),
+        "level": advisory.level,
+        "level_origin": advisory.level_origin,
+        "curated_reason": (
+            advisory.curated_level.reason.get(lang) if advisory.curated_level else None
+        ),
+        "sources": [
+            {
+                "source": s.source,
+                "level": s.level,
+                "label": s.label,
+                "label_localized": (
+                    sources[s.source].labels[s.level].get(lang) if s.source in sources else s.label
+                ),
+                "date": s.date.isoformat(),
+                "url": s.url,
+                "risks": list(s.risks),
+            }
+            for s in advisory.sources
+        ],
+        "regions": [
+            {"id": r.id, "name": r.name.get(lang), "level": r.level} for r in advisory.regions
+        ],
+        "alerts": [
+            {"date": a.date.isoformat(), "severity": a.severity, "text": a.text.get(lang)}
+            for a in advisory.alerts_newest_first()
+        ],
+    }
+
+
+@main.command("show")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, codes: tuple[str, ...], as_json: bool, lang: str) -> None:
+    """Print the advisory of each destination named (ISO codes, e.g. ML NE BF)."""
+    from bot.datafiles.files import read_levels
+    from bot.store.advisories import load_advisory
+    from bot.store.db import open_db
+
+    settings = _settings(ctx)
+    db = open_db(settings.db_path)
+    sources = read_levels(settings.data_dir)
+    missing = []
+    for code in codes:
+        advisory = load_advisory(db, code.upper())
+        if advisory is None:
+            missing.append(code)
+            continue
+        summary = advisory_summary(advisory, sources, lang)
+        if as_json:
+            click.echo(json.dumps(summary, ensure_ascii=False))
+        else:
+            click.echo(_plain(summary, sources, lang))
+    if missing:
+        raise click.ClickException(
+            f"no published advisory for {', '.join(missing)} (run `vigie data publish`?)"
+        )
+
+
+def _plain(summary: dict[str, Any], sources: dict[str, SourceInfo], lang: str) -> str:
+    lines = [f"{summary['name']} ({summary['country']}): level {summary['level']}"]
+    if summary["curated_reason"]:
+        lines.append(f"  {summary['curated_reason']}")
+    for s in summary["sources"]:
+        name = sources[s["source"]].name.get(lang) if s["source"] in sources else s["source"]
+        lines.append(f"  {name}: {s['level']} - {s['label_localized']} ({s['date']}) {s['url']}")
+    for a in summary["alerts"][:3]:
+        lines.append(f"  [{a['date']}] {a['text']}")
+    return "\n".join(lines)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("source", type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]))
+@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="Fetch the feed from this URL (default: the source's official feed).")
+@click.pass_context
+def import_(ctx: click.Context, source: str, file_: Path | None, url: str | None) -> None:
+    """Update one source's blocks in the data files from its feed, for review before publishing."""
+    from bot.datafiles.files import DataError
+    from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
+    from bot.importers.common import ImportError_, fetch, merge_entries
+
+    modules = {"us-state": us_state, "ca-gac": ca_gac, "uk-fcdo": uk_fcdo, "au-dfat": au_dfat}
+    module = modules[source]
+    if file_ is None and url is None:
+        url = module.FEED_URL
+    raw = file_.read_bytes() if file_ is not None else fetch(url or "")
+    settings = _settings(ctx)
+    try:
+        entries = module.parse_feed(raw)
+        report = merge_entries(settings.data_dir, source, entries, today=_today())
+    except (ImportError_, DataError) as error:
+        raise click.ClickException(f"nothing imported: {error}") from error
+    click.echo(
+        f"{source}: {len(entries)} entries; {len(report.written)} file(s) written"
+        f" ({len(report.created)} new); {len(report.kept_newer)} kept (feed older than data)."
+    )
+    for change in report.level_changes:
+        click.echo(f"  level change {change} (change note drafted: review it)")
+    click.echo("Review with `git diff data/`, then `vigie data diff` and `vigie data publish`.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

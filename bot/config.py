@@ -1,0 +1,65 @@
+"""Settings from the environment (and a .env file), read once at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments and blank lines ignored)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything Vigie reads from its environment."""
+
+    data_dir: Path
+    db_path: Path
+    token: str = ""
+    base_url: str = ""
+    maintainers: frozenset[int] = field(default_factory=frozenset)
+    webhook_secret: str = ""
+
+
+class ConfigError(Exception):
+    """A setting is present but wrong; the message says which and how to fix it."""
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Settings from `env` (default: the process environment over the project's .env)."""
+    if env is None:
+        env = {**_read_dotenv(Path.cwd() / ".env"), **os.environ}
+    data_dir = Path(env.get("VIGIE_DATA_DIR") or PROJECT_ROOT / "data")
+    db_path = Path(env.get("VIGIE_DB") or data_dir / "vigie.db")
+    maintainers: set[int] = set()
+    for part in (env.get("VIGIE_MAINTAINERS") or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(
+                f"VIGIE_MAINTAINERS must list Telegram user ids separated by commas, not {part!r}"
+            )
+        maintainers.add(int(part))
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip(),
+        base_url=(env.get("TELEGRAM_BASE_URL") or "").strip(),
+        maintainers=frozenset(maintainers),
+        webhook_secret=(env.get("VIGIE_WEBHOOK_SECRET") or "").strip(),
+    )

@@ -1,0 +1,188 @@
+"""The advisory data model: plain, immutable dataclasses shared by every part of Vigie."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LANGS = ("en", "fr")
+SOURCES = ("us-state", "ca-gac", "uk-fcdo", "au-dfat", "fr-meae")
+SECTIONS = ("security", "health", "entry", "leaving", "contacts")
+RISKS = (
+    "crime",
+    "terrorism",
+    "kidnapping",
+    "civil_unrest",
+    "health",
+    "natural_disaster",
+    "time_limited_event",
+    "wrongful_detention",
+    "other",
+)
+SEVERITIES = ("info", "warning", "critical")
+EMBASSY_KINDS = ("embassy", "consulate")
+EMERGENCY_SERVICES = ("general", "police", "fire", "ambulance", "tourist_police")
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A curated text in both languages."""
+
+    en: str
+    fr: str
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to English."""
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class CuratedLevel:
+    """A level set by maintainers, which overrides the official ones for the headline."""
+
+    level: int
+    reason: Text
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRegion:
+    """A source's regional advice: some areas at their own level."""
+
+    areas: tuple[str, ...]
+    level: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAdvice:
+    """One government's advice for a destination, as it published it."""
+
+    source: str
+    label: str
+    level: int
+    date: dt.date
+    url: str
+    summary: str = ""
+    summary_lang: str = "en"
+    risks: tuple[str, ...] = ()
+    change_note: str = ""
+    regions: tuple[SourceRegion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Embassy:
+    """An embassy or consulate in the destination."""
+
+    of: str
+    kind: str
+    city: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A dated alert, in both languages."""
+
+    id: str
+    date: dt.date
+    severity: str
+    text: Text
+    url: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A part of the destination with its own advice."""
+
+    id: str
+    name: Text
+    level: int
+    reason: Text
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Advisory:
+    """Everything Vigie knows about one destination."""
+
+    code: str
+    sources: tuple[SourceAdvice, ...] = ()
+    curated_level: CuratedLevel | None = None
+    sections: dict[str, Text] = field(default_factory=dict)
+    emergency: dict[str, str] = field(default_factory=dict)
+    embassies: tuple[Embassy, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    regions: tuple[Region, ...] = ()
+    change_note: Text | None = None
+    reviewed: dt.date | None = None
+
+    @property
+    def level(self) -> int | None:
+        """The headline level: the curated one when set, else the most severe official one."""
+        if self.curated_level is not None:
+            return self.curated_level.level
+        return max((s.level for s in self.sources), default=None)
+
+    @property
+    def level_origin(self) -> str | None:
+        """Where the headline level comes from: "curated" or the id of the most severe source."""
+        if self.curated_level is not None:
+            return "curated"
+        if not self.sources:
+            return None
+        return max(self.sources, key=lambda s: (s.level, s.date)).source
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        """The most recent date of any official advice or alert."""
+        dates = [s.date for s in self.sources] + [a.date for a in self.alerts]
+        return max(dates, default=None)
+
+    def source(self, source_id: str) -> SourceAdvice | None:
+        """This destination's advice from `source_id`, if any."""
+        return next((s for s in self.sources if s.source == source_id), None)
+
+    def region(self, region_id: str) -> Region | None:
+        """The region `region_id`, if any."""
+        return next((r for r in self.regions if r.id == region_id), None)
+
+    def alerts_newest_first(self) -> list[Alert]:
+        """Alerts, the newest first."""
+        return sorted(self.alerts, key=lambda a: (a.date, a.id), reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelLabel:
+    """How a source words one of its levels, in both languages."""
+
+    level: int
+    en: str
+    fr: str
+    translated: tuple[str, ...] = ()  # languages in which the wording is our translation
+
+    def get(self, lang: str) -> str:
+        """The wording in `lang`."""
+        return self.fr if lang == "fr" else self.en
+
+    def is_translation(self, lang: str) -> bool:
+        """Whether the wording in `lang` is our own translation, not the source's."""
+        return lang in self.translated
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """An official source: its name and its level wording."""
+
+    id: str
+    name: Text
+    country: str
+    labels: dict[int, LevelLabel]
+
+    def label(self, level: int) -> LevelLabel | None:
+        """The wording of `level` for this source."""
+        return self.labels.get(level)

@@ -1,0 +1,130 @@
+"""The SQLite database: opening it (WAL), its versioned schema, and write transactions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("vigie")
+
+
+@migrations()
+def m001_advisories(db: Database) -> None:
+    """Destinations, the publish log, change history and change events."""
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("destinations").create(
+        {
+            "code": str,
+            "level": int,
+            "level_origin": str,
+            "doc": str,  # the destination's dict form, as JSON (lossless)
+            "content_hash": str,
+            "last_note_hash": str,  # the change note last used, so a stale one is not reused
+            "published_at": str,
+        },
+        pk="code",
+    )
+    db.table("publishes").create(
+        {"id": int, "at": str, "who": str, "data_hash": str, "changes": int, "events": int},
+        pk="id",
+    )
+    db.table("history").create(
+        {
+            "id": int,
+            "publish_id": int,
+            "code": str,
+            "at": str,
+            "who": str,
+            "kind": str,
+            "major": int,
+            "summary": str,
+            "note_en": str,
+            "note_fr": str,
+        },
+        pk="id",
+    )
+    db.table("history").create_index(["code", "id"])
+    db.table("events").create(
+        {
+            "id": int,
+            "code": str,
+            "kind": str,  # level | alert | update
+            "created_at": str,
+            "old_level": int,
+            "new_level": int,
+            "note_en": str,
+            "note_fr": str,
+            "changes": str,  # JSON list of the major changes
+            "publish_id": int,
+            "origin": str,  # publish | telegram
+        },
+        pk="id",
+    )
+    db.table("events").create_index(["code", "id"])
+
+
+@migrations()
+def m002_users(db: Database) -> None:
+    """Users' conversation state and what was not understood."""
+    db.table("users").create(
+        {
+            "user_id": int,
+            "lang": str,  # explicit choice, or NULL
+            "last_country": str,
+            "last_region": str,
+            "pending_intent": str,
+            "pending_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="user_id",
+    )
+    db.table("unmatched").create(
+        {"text_key": str, "text": str, "lang": str, "missing": str, "count": int, "last_at": str},
+        pk="text_key",
+    )
+
+
+def open_db(path: Path | str) -> Database:
+    """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def get_meta(db: Database, key: str) -> str | None:
+    """A value from the meta table."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_meta(db: Database, key: str, value: str) -> None:
+    """Store a value in the meta table."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )

@@ -1,0 +1,79 @@
+"""Change events: what subscribers must hear about (the pushes consume them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.core.model import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A major change to one destination, to be pushed to its subscribers."""
+
+    id: int
+    code: str
+    kind: str
+    created_at: str
+    old_level: int | None
+    new_level: int | None
+    note: Text
+    changes: list[str]
+    origin: str
+
+
+def record_event(
+    db: Database,
+    *,
+    code: str,
+    kind: str,
+    at: str,
+    old_level: int | None,
+    new_level: int | None,
+    note: Text,
+    changes: list[str],
+    publish_id: int | None,
+    origin: str,
+) -> int:
+    """Record a change event inside the caller's transaction; return its id."""
+    cursor = db.execute(
+        "INSERT INTO events (code, kind, created_at, old_level, new_level, note_en, note_fr,"
+        " changes, publish_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            code,
+            kind,
+            at,
+            old_level,
+            new_level,
+            note.en,
+            note.fr,
+            json.dumps(changes, ensure_ascii=False),
+            publish_id,
+            origin,
+        ],
+    )
+    event_id = cursor.lastrowid
+    assert event_id is not None
+    return event_id
+
+
+def events_for(db: Database, code: str | None = None) -> list[Event]:
+    """Recorded events, oldest first, for one destination or all."""
+    sql = (
+        "SELECT id, code, kind, created_at, old_level, new_level, note_en, note_fr, changes,"
+        " origin FROM events"
+    )
+    params: list[object] = []
+    if code:
+        sql += " WHERE code = ?"
+        params.append(code)
+    rows = db.execute(sql + " ORDER BY id", params).fetchall()
+    return [
+        Event(
+            r[0], r[1], r[2], r[3], r[4], r[5], Text(r[6] or "", r[7] or ""), json.loads(r[8]), r[9]
+        )
+        for r in rows
+    ]

@@ -1,0 +1,40 @@
+"""Shared fixtures: the team's real feeds and spec (skipped where absent), temporary data dirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+FEEDS = SHARED / "feeds"
+DATA = PROJECT / "data"
+TODAY = dt.date(2026, 11, 24)
+
+
+def shared_file(relative: str) -> Path:
+    """A file of ../shared/, or skip the test saying why."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the team's shared fixtures live beside the project")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An empty data folder with the real levels.toml."""
+    folder = tmp_path / "data"
+    (folder / "destinations").mkdir(parents=True)
+    shutil.copy(DATA / "levels.toml", folder / "levels.toml")
+    return folder
+
+
+@pytest.fixture
+def real_data_dir(tmp_path: Path) -> Path:
+    """A copy of the project's real data folder (without any database)."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.db*"))
+    return folder
