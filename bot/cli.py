@@ -193,6 +193,85 @@ def data_export(ctx: click.Context) -> None:
     click.echo(f"Wrote {len(paths)} destination file(s) to {settings.data_dir}.")
 
 
+@data.command("unmatched")
+@click.option("--limit", default=50, show_default=True)
+@click.pass_context
+def data_unmatched(ctx: click.Context, limit: int) -> None:
+    """The most frequent messages that found no intent or no place (no user ids are stored)."""
+    from bot.store.db import open_db
+    from bot.store.users import most_unmatched
+
+    rows = most_unmatched(open_db(_settings(ctx).db_path), limit)
+    if not rows:
+        click.echo("Every message so far was understood.")
+    for text, lang, missing, count in rows:
+        click.echo(f"{count:5d}  {lang}  no {missing:6s}  {text}")
+
+
+# --- understand, chat, run ----------------------------------------------------------------------
+
+
+@main.command("understand")
+@click.argument("text", nargs=-1)
+@click.pass_context
+def understand_cmd(ctx: click.Context, text: tuple[str, ...]) -> None:
+    """Print what Vigie understands of each message, as one JSON object per line. With no TEXT,
+    read one message per line from stdin."""
+    from bot.core.understand import build_place_index, understand
+    from bot.knowledge import region_names
+    from bot.store.advisories import load_advisories
+    from bot.store.db import open_db
+
+    settings = _settings(ctx)
+    advisories = load_advisories(open_db(settings.db_path)) if settings.db_path.exists() else {}
+    index = build_place_index(region_names(advisories))
+    messages = [" ".join(text)] if text else (line.rstrip("\n") for line in sys.stdin)
+    for message in messages:
+        click.echo(json.dumps(understand(message, index).as_json(), ensure_ascii=False))
+
+
+@main.command("chat")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Answer in this language.")
+@click.pass_context
+def chat(ctx: click.Context, lang: str | None) -> None:
+    """Talk to Vigie in the terminal (offline, same answers as on Telegram)."""
+    _run_console(_settings(ctx), lang)
+
+
+def _run_console(settings: Settings, lang: str | None) -> None:
+    from bot.console import Console, run_console
+    from bot.knowledge import KnowledgeCache
+    from bot.store.db import open_db
+
+    db = open_db(settings.db_path)
+    if db.execute("SELECT count(*) FROM destinations").fetchone()[0] == 0:
+        raise click.ClickException("the database is empty: run `vigie data publish` (or `make run`)")
+    console = Console(db, KnowledgeCache(db, settings.data_dir), lang=lang)
+    run_console(console, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+
+
+@main.command("run")
+@click.option("--webhook-url", default=None, help="Public HTTPS URL Telegram should post to.")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook listen address.")
+@click.option("--port", default=8443, show_default=True, help="Webhook listen port.")
+@click.pass_context
+def run(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -> None:
+    """Run the Telegram bot (TELEGRAM_BOT_TOKEN), or the offline console when there is no token."""
+    settings = _settings(ctx)
+    if not settings.token:
+        click.echo(
+            "No TELEGRAM_BOT_TOKEN: starting the offline console.\n"
+            "To run on Telegram, create a bot with @BotFather, then:"
+            " TELEGRAM_BOT_TOKEN=123:ABC make run  (or put it in .env)\n",
+            err=True,
+        )
+        _run_console(settings, None)
+        return
+    from bot.telegram.app import run_bot
+
+    run_bot(settings, webhook_url=webhook_url, listen=listen, port=port)
+
+
 # --- show -------------------------------------------------------------------------------------
 
 

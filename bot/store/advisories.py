@@ -83,11 +83,27 @@ def save_advisory(db: Database, advisory: Advisory, *, at: str, last_note: str) 
             at,
         ],
     )
+    bump_generation(db)
 
 
 def delete_advisory(db: Database, code: str) -> None:
     """Remove a destination."""
     db.execute("DELETE FROM destinations WHERE code = ?", [code])
+    bump_generation(db)
+
+
+def bump_generation(db: Database) -> None:
+    """Mark the advisories as changed, so that running bots reload them."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE"
+        " SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+    )
+
+
+def generation(db: Database) -> str:
+    """A value that changes whenever any advisory changes."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return str(row[0]) if row else "0"
 
 
 def data_version(db: Database) -> int:

@@ -88,6 +88,31 @@ def m002_users(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_subscriptions(db: Database) -> None:
+    """Subscriptions, and what pushes need to know about a user."""
+    db.table("users").add_column("chat_id", int)
+    db.table("users").add_column("reply_lang", str)  # the language we last answered in
+    db.table("subscriptions").create(
+        {
+            "id": int,
+            "user_id": int,
+            "code": str,
+            "region": str,
+            "mode": str,  # immediate | digest
+            "scope": str,  # level | major
+            "until": str,  # ISO date: the end of the trip, then a goodbye
+            "status": str,  # active | paused | ended
+            "status_reason": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db.table("subscriptions").create_index(["user_id", "code"], unique=True)
+    db.table("subscriptions").create_index(["code", "status"])
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

@@ -1,0 +1,50 @@
+"""Time to publish every destination of data/ into a fresh database (target: under 1 s).
+
+Run: .venv/bin/python benchmarks/bench_publish.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import PROJECT_ROOT  # noqa: E402
+from bot.datafiles.files import read_all  # noqa: E402
+from bot.store.db import open_db  # noqa: E402
+from bot.store.publish import publish  # noqa: E402
+
+RUNS = 5
+
+
+def main() -> None:
+    data_dir = PROJECT_ROOT / "data"
+    now = dt.datetime.now(dt.UTC)
+    count = len(read_all(data_dir, now.date()))
+    fresh, again = [], []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = open_db(Path(tmp) / "bench.db")
+            start = time.perf_counter()
+            report = publish(db, data_dir, who="bench", now=now)
+            fresh.append(time.perf_counter() - start)
+            assert len(report.plans) == count
+            start = time.perf_counter()
+            publish(db, data_dir, who="bench", now=now)
+            again.append(time.perf_counter() - start)
+            db.close()
+    print(f"destinations: {count}")
+    print(
+        f"publish into a fresh database: median {statistics.median(fresh):.3f} s,"
+        f" max {max(fresh):.3f} s over {RUNS} runs (target < 1 s)"
+    )
+    print(f"publish again, nothing changed: median {statistics.median(again):.3f} s")
+
+
+if __name__ == "__main__":
+    main()

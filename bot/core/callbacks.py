@@ -1,0 +1,94 @@
+"""Callback data of inline buttons: a small grammar, encoded in ≤ 64 bytes, validated on return.
+
+Anything that does not parse exactly (forged, stale, truncated) decodes to None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.model import SECTIONS
+
+MAX_BYTES = 64
+# Prefixes: what the button does.
+CARD = "a"  # a:ML[:region]        the advisory card
+SECTION = "s"  # s:ML:security       a curated section
+SUBSCRIBE = "sub"  # sub:ML[:region]
+UNSUBSCRIBE = "uns"  # uns:ML
+PICK = "p"  # p:CD:intent           a choice among ambiguous countries
+LANGUAGE = "l"  # l:fr
+HOTSPOTS = "h"  # h[:continent]
+HELP = "help"
+MODE = "m"  # m:ML:digest|immediate
+SCOPE = "o"  # o:ML:level|major
+FORGET = "fg"  # fg:yes|no
+
+INTENTS = (
+    "advisory",
+    "health",
+    "entry",
+    "departure",
+    "contacts",
+    "subscribe",
+    "unsubscribe",
+)
+CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
+_CODE = r"[A-Z]{2}"
+_REGION = r"[a-z0-9][a-z0-9-]{0,30}"
+_PATTERNS = {
+    CARD: re.compile(rf"^a:(?P<code>{_CODE})(?::(?P<region>{_REGION}))?$"),
+    SECTION: re.compile(rf"^s:(?P<code>{_CODE}):(?P<value>{'|'.join(SECTIONS)})$"),
+    SUBSCRIBE: re.compile(rf"^sub:(?P<code>{_CODE})(?::(?P<region>{_REGION}))?$"),
+    UNSUBSCRIBE: re.compile(rf"^uns:(?P<code>{_CODE})$"),
+    PICK: re.compile(rf"^p:(?P<code>{_CODE}):(?P<value>{'|'.join(INTENTS)})$"),
+    LANGUAGE: re.compile(r"^l:(?P<value>en|fr)$"),
+    HOTSPOTS: re.compile(rf"^h(?::(?P<value>{'|'.join(CONTINENTS)}))?$"),
+    HELP: re.compile(r"^help$"),
+    MODE: re.compile(rf"^m:(?P<code>{_CODE}):(?P<value>digest|immediate)$"),
+    SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>level|major)$"),
+    FORGET: re.compile(r"^fg:(?P<value>yes|no)$"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """A decoded button press."""
+
+    kind: str
+    code: str = ""
+    region: str = ""
+    value: str = ""
+
+
+def encode(kind: str, code: str = "", value: str = "", region: str = "") -> str:
+    """The callback data of a button (checked against its own grammar and the 64-byte limit)."""
+    parts = [kind]
+    if code:
+        parts.append(code)
+    if region:
+        parts.append(region)
+    if value:
+        parts.append(value)
+    data = ":".join(parts)
+    if decode(data) is None:
+        raise ValueError(f"invalid callback data {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """The button press `data` stands for, or None if it is not one we could have sent."""
+    if not data or len(data.encode("utf-8")) > MAX_BYTES:
+        return None
+    kind = data.split(":", 1)[0]
+    pattern = _PATTERNS.get(kind)
+    match = pattern.match(data) if pattern else None
+    if match is None:
+        return None
+    groups = match.groupdict()
+    return Callback(
+        kind=kind,
+        code=groups.get("code") or "",
+        region=groups.get("region") or "",
+        value=groups.get("value") or "",
+    )

@@ -1,0 +1,67 @@
+"""What the conversation core returns: a reply (HTML text and buttons), side effects for the
+adapter to carry out, and the user's new conversation state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button: either callback data (≤ 64 bytes) or a URL."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One of the user's subscriptions, as the core sees it."""
+
+    code: str
+    region: str = ""
+    mode: str = "immediate"  # immediate | digest
+    scope: str = "major"  # level | major
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """What the conversation remembers about a user between messages."""
+
+    lang: str | None = None  # the user's explicit choice
+    last_country: str | None = None
+    last_region: str | None = None
+    pending_intent: str | None = None  # asked "which country?" for this intent
+    pending_at: dt.datetime | None = None
+    subscriptions: tuple[Subscription, ...] = ()
+
+    def subscribed_to(self, code: str) -> bool:
+        """Whether the user follows `code` (any region)."""
+        return any(s.code == code for s in self.subscriptions)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A side effect the adapter must carry out (the core never writes anything itself)."""
+
+    kind: str  # subscribe | unsubscribe | set_language | forget | set_mode | set_scope | set_until
+    code: str = ""
+    region: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply in Telegram HTML, with its buttons (rows), effects and the new state."""
+
+    text: str
+    lang: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    actions: tuple[Action, ...] = ()
+    state: UserState = field(default_factory=UserState)
+    edit: bool = False  # a button press whose answer reads best in place of the old message
+    unmatched: str = ""  # "intent" or "place" when the message was not understood
+    notice: str = ""  # a short answer to a button press (answerCallbackQuery)

