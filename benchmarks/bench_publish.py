@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import PROJECT_ROOT  # noqa: E402
-from bot.datafiles.files import read_all  # noqa: E402
-from bot.store.db import open_db  # noqa: E402
-from bot.store.publish import publish  # noqa: E402
+from bot.config import PROJECT_ROOT
+from bot.datafiles.files import read_all
+from bot.store.db import open_db
+from bot.store.publish import publish
 
 RUNS = 5
 

@@ -215,9 +215,10 @@ def data_unmatched(ctx: click.Context, limit: int) -> None:
 @click.argument("text", nargs=-1)
 @click.pass_context
 def understand_cmd(ctx: click.Context, text: tuple[str, ...]) -> None:
-    """Print what Vigie understands of each message, as one JSON object per line. With no TEXT,
-    read one message per line from stdin."""
-    from bot.core.understand import build_place_index, understand
+    """Print what Vigie understands of each message (each TEXT argument is one message; quote
+    it), as one JSON object per line. With no TEXT, read one message per line from stdin."""
+    from bot.core.places import build_place_index
+    from bot.core.understand import understand
     from bot.knowledge import region_names
     from bot.store.advisories import load_advisories
     from bot.store.db import open_db
@@ -225,13 +226,15 @@ def understand_cmd(ctx: click.Context, text: tuple[str, ...]) -> None:
     settings = _settings(ctx)
     advisories = load_advisories(open_db(settings.db_path)) if settings.db_path.exists() else {}
     index = build_place_index(region_names(advisories))
-    messages = [" ".join(text)] if text else (line.rstrip("\n") for line in sys.stdin)
+    messages = list(text) if text else (line.rstrip("\n") for line in sys.stdin)
     for message in messages:
         click.echo(json.dumps(understand(message, index).as_json(), ensure_ascii=False))
 
 
 @main.command("chat")
-@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Answer in this language.")
+@click.option(
+    "--lang", type=click.Choice(["en", "fr"]), default=None, help="Answer in this language."
+)
 @click.pass_context
 def chat(ctx: click.Context, lang: str | None) -> None:
     """Talk to Vigie in the terminal (offline, same answers as on Telegram)."""
@@ -245,7 +248,9 @@ def _run_console(settings: Settings, lang: str | None) -> None:
 
     db = open_db(settings.db_path)
     if db.execute("SELECT count(*) FROM destinations").fetchone()[0] == 0:
-        raise click.ClickException("the database is empty: run `vigie data publish` (or `make run`)")
+        raise click.ClickException(
+            "the database is empty: run `vigie data publish` (or `make run`)"
+        )
     console = Console(db, KnowledgeCache(db, settings.data_dir), lang=lang)
     run_console(console, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
 

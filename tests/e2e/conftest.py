@@ -1,0 +1,94 @@
+"""Vigie's real Application against the fake Bot API server, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.store.db import open_db
+from bot.store.publish import publish
+from bot.telegram.app import build_application, register_commands
+from tests.conftest import DATA
+
+from .botapi_spec import SPEC_PATH, BotApiSpec, load_spec
+from .fake_botapi import FakeBotApi
+
+TOKEN = "987654:VIGIE-TEST-TOKEN-SECRET"
+MAINTAINER = 900
+
+
+@pytest.fixture(scope="session")
+def spec() -> BotApiSpec:
+    """The Bot API spec PTB implements; skip when the team's shared folder is absent."""
+    loaded = load_spec()
+    if loaded is None:
+        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with every destination of data/ published once (copied for each test)."""
+    folder = tmp_path_factory.mktemp("published")
+    db = open_db(folder / "vigie.db")
+    publish(db, DATA, who="tests", now=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return folder / "vigie.db"
+
+
+@dataclass
+class Running:
+    """A running bot and the fake server it talks to."""
+
+    api: FakeBotApi
+    app: Application  # type: ignore[type-arg]
+    settings: Settings
+
+
+async def start_bot(api: FakeBotApi, settings: Settings) -> Application:  # type: ignore[type-arg]
+    """Build, initialise and start polling, as `vigie run` does."""
+    app = build_application(settings)
+    await app.initialize()
+    await register_commands(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    return app
+
+
+async def stop_bot(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop polling and shut down."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+@pytest.fixture
+async def bot(spec: BotApiSpec, published_db: Path, tmp_path: Path) -> AsyncIterator[Running]:
+    """Vigie running against a fresh fake server and its own copy of the database."""
+    db_path = tmp_path / "vigie.db"
+    shutil.copy(published_db, db_path)
+    async with FakeBotApi(spec, privacy_mode=False) as api:
+        settings = Settings(
+            data_dir=DATA,
+            db_path=db_path,
+            token=TOKEN,
+            base_url=api.url,
+            maintainers=frozenset({MAINTAINER}),
+        )
+        app = await start_bot(api, settings)
+        try:
+            yield Running(api, app, settings)
+        finally:
+            await stop_bot(app)
+        assert api.violations == [], api.violations
