@@ -277,6 +277,51 @@ def run(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -> 
     run_bot(settings, webhook_url=webhook_url, listen=listen, port=port)
 
 
+# --- push -------------------------------------------------------------------------------------
+
+
+@main.group()
+def push() -> None:
+    """The outbox of subscription pushes."""
+
+
+@push.command("status")
+@click.option("--limit", default=20, show_default=True, help="How many recent events.")
+@click.pass_context
+def push_status(ctx: click.Context, limit: int) -> None:
+    """Each event's held / queued / sent / paused / failed delivery counts."""
+    from bot.store.db import open_db
+    from bot.store.outbox import failure_reasons, status_counts
+
+    db = open_db(_settings(ctx).db_path)
+    rows = status_counts(db)[:limit]
+    if not rows:
+        click.echo("No change event yet.")
+    click.echo(
+        f"{'event':>6} {'code':4} {'kind':6} {'created':19} "
+        "  held queued sending   sent paused failed"
+    )
+    for r in rows:
+        click.echo(
+            f"{r['event']:>6} {r['code']:4} {r['kind']:6} {str(r['created_at'])[:19]:19} "
+            f"{r['held']:>6} {r['queued']:>6} {r['sending']:>7} {r['sent']:>6} "
+            f"{r['paused']:>6} {r['failed']:>6}"
+        )
+    for reason, count in failure_reasons(db).items():
+        click.echo(f"failed: {count} × {reason}")
+
+
+@push.command("retry")
+@click.pass_context
+def push_retry(ctx: click.Context) -> None:
+    """Queue every failed delivery again (the running bot sends them)."""
+    from bot.store.db import open_db
+    from bot.store.outbox import retry_failed
+
+    count = retry_failed(open_db(_settings(ctx).db_path))
+    click.echo(f"Re-queued {count} failed deliveries.")
+
+
 # --- show -------------------------------------------------------------------------------------
 
 

@@ -33,6 +33,9 @@ class Settings:
     base_url: str = ""
     maintainers: frozenset[int] = field(default_factory=frozenset)
     webhook_secret: str = ""
+    push_rate: float = 29.5  # messages/second overall (Telegram: ~30; up to 1000 paid)
+    push_chat_rate: float = 1.0  # messages/second to one chat
+    digest_hour: int = 8  # UTC hour of the daily digest
 
 
 class ConfigError(Exception):
@@ -55,6 +58,19 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                 f"VIGIE_MAINTAINERS must list Telegram user ids separated by commas, not {part!r}"
             )
         maintainers.add(int(part))
+    try:
+        push_rate = float(env.get("VIGIE_PUSH_RATE") or 29.5)
+        push_chat_rate = float(env.get("VIGIE_PUSH_CHAT_RATE") or 1.0)
+        digest_hour = int(env.get("VIGIE_DIGEST_HOUR") or 8)
+    except ValueError as error:
+        raise ConfigError(
+            f"VIGIE_PUSH_RATE, VIGIE_PUSH_CHAT_RATE, VIGIE_DIGEST_HOUR: {error}"
+        ) from error
+    if not (0 < push_rate <= 1000 and 0 < push_chat_rate <= 30 and 0 <= digest_hour <= 23):
+        raise ConfigError(
+            "VIGIE_PUSH_RATE must be in (0, 1000], VIGIE_PUSH_CHAT_RATE in (0, 30],"
+            " VIGIE_DIGEST_HOUR in 0..23"
+        )
     return Settings(
         data_dir=data_dir,
         db_path=db_path,
@@ -62,4 +78,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         base_url=(env.get("TELEGRAM_BASE_URL") or "").strip(),
         maintainers=frozenset(maintainers),
         webhook_secret=(env.get("VIGIE_WEBHOOK_SECRET") or "").strip(),
+        push_rate=push_rate,
+        push_chat_rate=push_chat_rate,
+        digest_hour=digest_hour,
     )

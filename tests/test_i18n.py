@@ -63,3 +63,17 @@ def test_french_uses_the_catalog_and_english_the_ids() -> None:
     assert tr("fr")._("Security") == "Sécurité"
     assert tr("en")._("Security") == "Security"
     assert tr("fr").country("CI") == "Côte d’Ivoire"
+
+
+def test_no_message_is_hidden_inside_an_f_string() -> None:
+    """pybabel cannot see a literal inside an f-string: it would never be translated."""
+    import re
+
+    hidden = re.compile(r"""f(["'])[^"']*\{[^}]*\bt\._\(["']""")
+    offenders = [
+        f"{path.relative_to(PROJECT)}:{number}"
+        for path in (PROJECT / "bot").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hidden.search(line)
+    ]
+    assert offenders == []

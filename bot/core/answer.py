@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from bot.core import callbacks as cb
+from bot.core.dates import parse_until
 from bot.core.model import SECTIONS, Advisory, SourceInfo
 from bot.core.places import PlaceIndex
 from bot.core.render import (
@@ -116,7 +117,8 @@ def respond_to_text(
         question = t._("Which country do you mean? Write its name, or a city.")
         state = replace(state, pending_intent=intent, pending_at=now)
         return Reply(esc(question), lang, state=state, unmatched="place")
-    return answer_for(intent, code, region, knowledge, t, state)
+    until = parse_until(text, now.date()) if intent == "subscribe" else None
+    return answer_for(intent, code, region, knowledge, t, state, until=until)
 
 
 def answer_for(
@@ -126,11 +128,13 @@ def answer_for(
     knowledge: Knowledge,
     t: Tr,
     state: UserState,
+    *,
+    until: dt.date | None = None,
 ) -> Reply:
-    """Answer `intent` about destination `code` (and region)."""
+    """Answer `intent` about destination `code` (and region); `until` ends a subscription."""
     advisory = knowledge.advisories.get(code)
     if intent == "subscribe":
-        return _subscribe(code, region, knowledge, t, state)
+        return _subscribe(code, region, knowledge, t, state, until=until)
     if intent == "unsubscribe":
         return _unsubscribe(code, t, state)
     state = replace(state, last_country=code, last_region=region)
@@ -240,16 +244,26 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
 
 
 def _subscribe(
-    code: str, region: str | None, knowledge: Knowledge, t: Tr, state: UserState
+    code: str,
+    region: str | None,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+    *,
+    until: dt.date | None = None,
 ) -> Reply:
     name = t.country(code)
     state = replace(state, last_country=code, last_region=region)
+    ending = (Action("set_until", code, value=until.isoformat()),) if until else ()
+    trip = " " + t._("Alerts stop after {date}.").format(date=t.date(until)) if until else ""
     if code not in knowledge.advisories:
         text = t._("We have no advisory for {country} yet, so there is nothing to follow.")
         return Reply(esc(text.format(country=name)), t.lang, state=state)
     if state.subscribed_to(code):
-        text = t._("You already follow {country}.").format(country=name)
-        return Reply(esc(text), t.lang, buttons=_manage_buttons(code, t), state=state)
+        text = t._("You already follow {country}.").format(country=name) + trip
+        return Reply(
+            esc(text), t.lang, buttons=_manage_buttons(code, t), actions=ending, state=state
+        )
     if len(state.subscriptions) >= MAX_SUBSCRIPTIONS:
         text = t._("You follow {n} destinations, the most we allow. Unsubscribe from one first.")
         return Reply(esc(text.format(n=MAX_SUBSCRIPTIONS)), t.lang, state=state)
@@ -258,10 +272,10 @@ def _subscribe(
         " {country} changes."
     ).format(country=name)
     return Reply(
-        "🔔 " + esc(text),
+        "🔔 " + esc(text + trip),
         t.lang,
         buttons=_manage_buttons(code, t),
-        actions=(Action("subscribe", code, region or ""),),
+        actions=(Action("subscribe", code, region or ""), *ending),
         state=state,
     )
 

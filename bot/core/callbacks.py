@@ -23,6 +23,7 @@ HELP = "help"
 MODE = "m"  # m:ML:digest|immediate
 SCOPE = "o"  # o:ML:level|major
 FORGET = "fg"  # fg:yes|no
+ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
 
 INTENTS = (
     "advisory",
@@ -48,6 +49,7 @@ _PATTERNS = {
     MODE: re.compile(rf"^m:(?P<code>{_CODE}):(?P<value>digest|immediate)$"),
     SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>level|major)$"),
     FORGET: re.compile(r"^fg:(?P<value>yes|no)$"),
+    ALERT: re.compile(r"^al:(?P<value>critical|warning|no)$"),
 }
 
 

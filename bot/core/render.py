@@ -130,7 +130,8 @@ def render_card(
             lines.append("📍 " + region_line(asked, t, highlight=True))
         shown = others[: 6 if asked is None else 4]
         if shown:
-            lines.append(f"<b>{esc(t._('Regions'))}</b>")
+            regions_title = t._("Regions")
+            lines.append(f"<b>{esc(regions_title)}</b>")
             lines += [region_line(r, t) for r in shown]
         if len(others) > len(shown):
             more = len(others) - len(shown)
@@ -143,13 +144,15 @@ def render_card(
 
     alerts = advisory.alerts_newest_first()[:max_alerts]
     if alerts:
-        lines += ["", f"<b>{esc(t._('Latest alerts'))}</b>"]
+        alerts_title = t._("Latest alerts")
+        lines += ["", f"<b>{esc(alerts_title)}</b>"]
         for alert in alerts:
             emoji = SEVERITY_EMOJI.get(alert.severity, "•")
             lines.append(f"{emoji} {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
 
     if advisory.sources:
-        lines += ["", f"<b>{esc(t._('What each government says'))}</b>"]
+        sources_title = t._("What each government says")
+        lines += ["", f"<b>{esc(sources_title)}</b>"]
         for advice in advisory.sources:
             info = sources.get(advice.source)
             name = info.name.get(t.lang) if info else advice.source
@@ -190,7 +193,8 @@ def render_section(
 def _contacts(advisory: Advisory, t: Tr) -> list[str]:
     lines = []
     if advisory.emergency:
-        lines.append(f"<b>{esc(t._('Emergency numbers'))}</b>")
+        emergency_title = t._("Emergency numbers")
+        lines.append(f"<b>{esc(emergency_title)}</b>")
         for service, number in advisory.emergency.items():
             lines.append(f"• {esc(t._(EMERGENCY_NAMES[service]))}: <b>{esc(number)}</b>")
         lines.append("")

@@ -113,6 +113,34 @@ def m003_subscriptions(db: Database) -> None:
     db.table("subscriptions").create_index(["code", "status"])
 
 
+@migrations()
+def m004_outbox(db: Database) -> None:
+    """The outbox: one delivery per subscriber and event, written with the event."""
+    db.table("deliveries").create(
+        {
+            "id": int,
+            "event_id": int,  # NULL for a trip-end goodbye
+            "kind": str,  # event | goodbye
+            "user_id": int,
+            "chat_id": int,
+            "code": str,
+            "batch": str,  # what is sent together: the code, or digest-YYYY-MM-DD
+            "status": str,  # held | queued | sending | sent | paused | failed
+            "attempts": int,
+            "next_at": float,  # epoch seconds: not before
+            "claimed_at": float,
+            "sent_at": str,
+            "message_id": int,
+            "reason": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("deliveries").create_index(["status", "next_at"])
+    db.table("deliveries").create_index(["user_id", "batch", "status"])
+    db.table("deliveries").create_index(["event_id", "status"])
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

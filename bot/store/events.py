@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from bot.core.model import Text
+from bot.store.outbox import fan_out
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,8 @@ def record_event(
     publish_id: int | None,
     origin: str,
 ) -> int:
-    """Record a change event inside the caller's transaction; return its id."""
+    """Record a change event and, in the same (caller's) transaction, one delivery per subscriber
+    who wants it: the outbox. Return the event's id."""
     cursor = db.execute(
         "INSERT INTO events (code, kind, created_at, old_level, new_level, note_en, note_fr,"
         " changes, publish_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -57,6 +60,14 @@ def record_event(
     )
     event_id = cursor.lastrowid
     assert event_id is not None
+    fan_out(
+        db,
+        event_id=event_id,
+        code=code,
+        kind=kind,
+        at=at,
+        today=dt.datetime.fromisoformat(at).date(),
+    )
     return event_id
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 from typing import Any
 
@@ -12,6 +14,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -20,7 +23,10 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.i18n import N_, tr
 from bot.knowledge import KnowledgeCache
+from bot.push.jobs import end_trips, send_digests
+from bot.push.sender import OutboxSender, SenderSettings
 from bot.store.db import open_db
+from bot.telegram import alerts
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
 
@@ -93,17 +99,73 @@ def text_filter() -> filters.BaseFilter:
 
 
 async def register_commands(app: Application) -> None:
-    """The command menu in English and in French; then log one line saying the bot is ready."""
+    """The command menu in English and in French."""
     for lang in ("en", "fr"):
         t = tr(lang)
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+
+async def start_background(app: Application) -> None:
+    """Start the push sender and the scheduled jobs (digest, end of trips)."""
+    svc: h.Services = app.bot_data["vigie"]
+    settings = svc.settings
+    sender = OutboxSender(
+        app.bot,
+        svc.db,
+        svc.knowledge,
+        SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
+    )
+    app.bot_data["vigie_sender"] = sender
+    app.bot_data["vigie_sender_task"] = asyncio.create_task(sender.run(), name="vigie-sender")
+    if app.job_queue is not None:
+        app.job_queue.run_daily(
+            _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
+        )
+        app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
+
+
+async def stop_background(app: Application) -> None:
+    """Let the sender finish the messages in flight."""
+    sender = app.bot_data.pop("vigie_sender", None)
+    task = app.bot_data.pop("vigie_sender_task", None)
+    if sender is not None and task is not None:
+        sender.stop()
+        await asyncio.wait_for(task, timeout=30)
+
+
+async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: h.Services = context.application.bot_data["vigie"]
+    count = send_digests(svc.db, dt.datetime.now(dt.UTC).date())
+    log.info("daily digest: %d held change(s) queued", count)
+    _wake(context.application)
+
+
+async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: h.Services = context.application.bot_data["vigie"]
+    now = dt.datetime.now(dt.UTC)
+    if end_trips(svc.db, now.date(), now):
+        _wake(context.application)
+
+
+def _wake(app: Application) -> None:
+    sender = app.bot_data.get("vigie_sender")
+    if sender is not None:
+        sender.wake()
+
+
+async def on_ready(app: Application) -> None:
+    """post_init: commands, background work, then one log line saying the bot is ready."""
+    await register_commands(app)
+    await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)
 
 
 def build_application(settings: Settings) -> Application:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
-    builder = ApplicationBuilder().token(settings.token).post_init(register_commands)
+    builder = (
+        ApplicationBuilder().token(settings.token).post_init(on_ready).post_stop(stop_background)
+    )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
@@ -132,6 +194,17 @@ def add_handlers(app: Application, settings: Settings) -> None:
     app.add_handler(CommandHandler("hotspots", h.on_hotspots, filters=new))
     app.add_handler(CommandHandler("language", h.on_language, filters=new))
     app.add_handler(CommandHandler("forget", h.on_forget, filters=new))
+    if settings.maintainers:
+        maintainers = filters.User(user_id=sorted(settings.maintainers))
+        app.add_handler(CommandHandler("alert", alerts.on_alert, filters=new & maintainers))
+        writing = alerts.AwaitingAlertText(app.user_data)
+        app.add_handler(
+            MessageHandler(
+                new & filters.TEXT & ~filters.COMMAND & maintainers & writing,
+                alerts.on_alert_text,
+            )
+        )
+        app.add_handler(CallbackQueryHandler(alerts.on_alert_confirm, pattern=r"^al:"))
     for command in MAINTAINER_COMMANDS:
         app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
     app.add_handler(CallbackQueryHandler(h.on_button))

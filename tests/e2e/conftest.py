@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.store.db import open_db
 from bot.store.publish import publish
-from bot.telegram.app import build_application, register_commands
+from bot.telegram.app import build_application, on_ready, stop_background
 from tests.conftest import DATA
 
 from .botapi_spec import SPEC_PATH, BotApiSpec, load_spec
@@ -57,7 +57,7 @@ async def start_bot(api: FakeBotApi, settings: Settings) -> Application:  # type
     """Build, initialise and start polling, as `vigie run` does."""
     app = build_application(settings)
     await app.initialize()
-    await register_commands(app)
+    await on_ready(app)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1)
@@ -68,6 +68,7 @@ async def stop_bot(app: Application) -> None:  # type: ignore[type-arg]
     """Stop polling and shut down."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
+    await stop_background(app)
     if app.running:
         await app.stop()
     await app.shutdown()

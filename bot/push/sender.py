@@ -1,0 +1,243 @@
+"""The push sender: drains the outbox within Telegram's limits, in each subscriber's language.
+
+- Pace: a global limiter with no burst (about 30 messages/second by default, configurable up to
+  1000 with paid broadcasts) and one message per second per chat, both with aiolimiter.
+- 429: that chat waits `retry_after`, the others go on. Timeouts, network errors and 5xx: retried
+  with exponential backoff, then failed with the reason. 403 or "chat not found": the delivery and
+  the user's subscriptions are paused until the user writes /start again.
+- Several deliveries waiting for one user and destination become one message (latest state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiolimiter import AsyncLimiter
+from sqlite_utils import Database
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.core.model import Text
+from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
+from bot.core.reply import Button
+from bot.i18n import tr
+from bot.knowledge import KnowledgeCache
+from bot.store.outbox import (
+    Delivery,
+    claim,
+    event_notes,
+    mark_failed,
+    mark_paused,
+    mark_retry,
+    mark_sent,
+    recover_in_flight,
+)
+from bot.telegram.keyboards import inline_keyboard
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+TELEGRAM_FREE_RATE = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class SenderSettings:
+    """How fast the sender may go."""
+
+    rate: float = 29.5  # messages per second overall (Telegram: about 30; 1000 paid)
+    chat_rate: float = 1.0  # messages per second to one chat
+    concurrency: int = 64  # requests in flight
+    idle_poll: float = 0.2  # seconds between looks at an empty outbox
+    read_timeout: float = 10.0  # seconds to wait for Telegram's answer before retrying
+
+
+def _retry_seconds(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class OutboxSender:
+    """Sends queued deliveries until stopped; safe to kill at any moment."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        knowledge: KnowledgeCache,
+        settings: SenderSettings = SenderSettings(),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.knowledge = knowledge
+        self.settings = settings
+        self.clock = clock
+        # One message every 1/rate seconds, no burst: a burst of 30 at start is what draws 429s.
+        self._global = AsyncLimiter(1, 1.0 / settings.rate)
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self.sent = 0
+
+    def wake(self) -> None:
+        """New deliveries were queued: look at the outbox now."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the messages in flight, then return from run()."""
+        self._stopping.set()
+        self._wake.set()
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            limiter = AsyncLimiter(1, 1.0 / self.settings.chat_rate)
+            self._chats[chat_id] = limiter
+            if len(self._chats) > 50_000:
+                self._chats.popitem(last=False)
+        else:
+            self._chats.move_to_end(chat_id)
+        return limiter
+
+    async def run(self) -> None:
+        """Drain the outbox until stop() is called."""
+        recovered = recover_in_flight(self.db)
+        if recovered:
+            log.info("re-queued %d deliveries that were in flight at the last stop", recovered)
+        tasks: set[asyncio.Task[None]] = set()
+        while not self._stopping.is_set():
+            groups = claim(self.db, limit=max(32, int(self.settings.rate * 2)), now=self.clock())
+            if not groups:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
+                continue
+            for group in groups:
+                await self._slots.acquire()
+                task = asyncio.create_task(self._send_group(group))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            # Claim the next batch only when this one is nearly out of the door.
+            while len(tasks) > self.settings.concurrency // 2 and not self._stopping.is_set():
+                await asyncio.sleep(0.01)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _send_group(self, group: list[Delivery]) -> None:
+        try:
+            await self._deliver(group)
+        except Exception as error:
+            log.exception("unexpected error sending deliveries %s", [d.id for d in group])
+            mark_retry(
+                self.db,
+                [d.id for d in group],
+                not_before=self.clock() + 60,
+                reason=f"internal error: {error!r}"[:300],
+            )
+        finally:
+            self._slots.release()
+
+    def _compose(self, group: list[Delivery]) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+        first = group[0]
+        t = tr(self._language(first.user_id))
+        knowledge = self.knowledge.get()
+        if first.kind == "goodbye":
+            return render_goodbye(first.code, t)
+        events = {
+            e["id"]: e for e in event_notes(self.db, [d.event_id for d in group if d.event_id])
+        }
+        by_code: dict[str, list[PushEvent]] = {}
+        for delivery in group:
+            event = events.get(delivery.event_id or -1)
+            if event is None:
+                continue
+            by_code.setdefault(delivery.code, []).append(
+                PushEvent(
+                    kind=str(event["kind"]),
+                    old_level=event["old_level"],  # type: ignore[arg-type]
+                    new_level=event["new_level"],  # type: ignore[arg-type]
+                    note=Text(str(event["note_en"] or ""), str(event["note_fr"] or "")),
+                    at=dt.datetime.fromisoformat(str(event["created_at"])),
+                )
+            )
+        if first.batch.startswith("digest-"):
+            items = [(code, knowledge.advisories.get(code), evs) for code, evs in by_code.items()]
+            return render_digest(items, t)
+        code = first.code
+        return render_push(code, knowledge.advisories.get(code), by_code.get(code, []), t)
+
+    def _language(self, user_id: int) -> str:
+        row = self.db.execute(
+            "SELECT lang, reply_lang FROM users WHERE user_id = ?", [user_id]
+        ).fetchone()
+        if row is None:
+            return "en"
+        return str(row[0] or row[1] or "en")
+
+    async def _deliver(self, group: list[Delivery]) -> None:
+        ids = [d.id for d in group]
+        first = group[0]
+        text, buttons = self._compose(group)
+        async with self._chat_limiter(first.chat_id), self._global:
+            try:
+                message = await self.bot.send_message(
+                    first.chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=inline_keyboard(buttons),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    allow_paid_broadcast=True if self.settings.rate > TELEGRAM_FREE_RATE else None,
+                    read_timeout=self.settings.read_timeout,
+                )
+            except RetryAfter as error:
+                wait = _retry_seconds(error)
+                mark_retry(
+                    self.db,
+                    ids,
+                    not_before=self.clock() + wait,
+                    reason=f"429 retry after {wait:g}s",
+                )
+                return
+            except Forbidden as error:
+                mark_paused(
+                    self.db,
+                    ids,
+                    user_id=first.user_id,
+                    reason=f"403 {error.message}",
+                    at=dt.datetime.now(dt.UTC),
+                )
+                return
+            except BadRequest as error:
+                if "chat not found" in error.message.lower():
+                    mark_paused(
+                        self.db,
+                        ids,
+                        user_id=first.user_id,
+                        reason=f"400 {error.message}",
+                        at=dt.datetime.now(dt.UTC),
+                    )
+                else:
+                    mark_failed(self.db, ids, reason=f"400 {error.message}"[:300])
+                return
+            except (TimedOut, NetworkError) as error:
+                self._backoff(group, f"{type(error).__name__}: {error.message}"[:300])
+                return
+        mark_sent(self.db, ids, message_id=message.message_id, at=dt.datetime.now(dt.UTC))
+        self.sent += 1
+
+    def _backoff(self, group: list[Delivery], reason: str) -> None:
+        ids = [d.id for d in group]
+        attempts = max(d.attempts for d in group) + 1
+        if attempts >= MAX_ATTEMPTS:
+            mark_failed(self.db, ids, reason=f"gave up after {attempts} attempts: {reason}")
+        else:
+            delay = min(600.0, 2.0**attempts)
+            mark_retry(self.db, ids, not_before=self.clock() + delay, reason=reason)
