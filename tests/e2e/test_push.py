@@ -168,7 +168,8 @@ async def test_chat_not_found_pauses_and_other_400_fails_with_reason(
     await bot.api.wait_for(settled, timeout=10)
     rows = dict(
         db.execute(
-            "SELECT user_id, status || ' ' || reason FROM deliveries WHERE user_id IN (10401, 10402)"
+            "SELECT user_id, status || ' ' || reason FROM deliveries"
+            " WHERE user_id IN (10401, 10402)"
         ).fetchall()
     )
     assert rows[10401].startswith("paused 400 Chat not found")
