@@ -114,7 +114,7 @@ class OutboxSender:
             log.info("re-queued %d deliveries that were in flight at the last stop", recovered)
         tasks: set[asyncio.Task[None]] = set()
         while not self._stopping.is_set():
-            groups = claim(self.db, limit=max(32, int(self.settings.rate * 2)), now=self.clock())
+            groups = claim(self.db, limit=self.settings.concurrency, now=self.clock())
             if not groups:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
