@@ -38,3 +38,17 @@ def real_data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.db*"))
     return folder
+
+
+@pytest.fixture(scope="session")
+def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with every destination of data/ published once (copy it before writing)."""
+    from bot.store.db import open_db
+    from bot.store.publish import publish
+
+    folder = tmp_path_factory.mktemp("published")
+    db = open_db(folder / "vigie.db")
+    publish(db, DATA, who="tests", now=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return folder / "vigie.db"

@@ -33,17 +33,6 @@ def spec() -> BotApiSpec:
     return loaded
 
 
-@pytest.fixture(scope="session")
-def published_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with every destination of data/ published once (copied for each test)."""
-    folder = tmp_path_factory.mktemp("published")
-    db = open_db(folder / "vigie.db")
-    publish(db, DATA, who="tests", now=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    return folder / "vigie.db"
-
-
 @dataclass
 class Running:
     """A running bot and the fake server it talks to."""

@@ -127,6 +127,8 @@ async def test_kill_9_during_a_broadcast_loses_nothing(
     duplicates = sum(1 for count in received.values() if count > 1)
     assert duplicates <= IN_FLIGHT_MAX, f"{duplicates} sent twice"
     assert max(received.values()) <= 2
-    statuses = dict(db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall())
+    statuses = dict(
+        db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall()
+    )
     assert statuses == {"sent": SUBSCRIBERS}
     assert api.violations == []

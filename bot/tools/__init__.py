@@ -1,0 +1,1 @@
+"""Maintainer tools that derive committed data files; never imported at run time."""

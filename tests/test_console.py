@@ -1,0 +1,60 @@
+"""The offline console: the same core in a terminal, scriptable line by line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.store.db import open_db
+
+
+def chat(db: Path, lines: list[str], *args: str, command: str = "chat") -> str:
+    result = CliRunner().invoke(
+        main,
+        ["--db", str(db), command, *args],
+        input="\n".join(lines) + "\n",
+        env={"TELEGRAM_BOT_TOKEN": ""},
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def published(tmp_path: Path, published_db: Path) -> Path:
+    db = tmp_path / "console.db"
+    shutil.copy(published_db, db)
+    return db
+
+
+def test_console_answers_a_scripted_conversation(tmp_path: Path, published_db: Path) -> None:
+    db = published(tmp_path, published_db)
+    out = chat(db, ["is it safe to go to Mali?", "1", "/subscriptions", "Tombouctou"])
+    assert "Welcome" in out
+    assert "Mali" in out and "Level 4 – Do not travel" in out
+    assert "[1] 🔔 Subscribe to alerts" in out
+    assert "you will get a message here" in out  # typing 1 pressed Subscribe
+    assert "You follow 1 destination" in out
+    assert "📍" in out and "Timbuktu" in out
+    rows = open_db(db).execute("SELECT code, status FROM subscriptions").fetchall()
+    assert rows == [("ML", "active")]
+
+
+def test_console_in_french(tmp_path: Path, published_db: Path) -> None:
+    out = chat(published(tmp_path, published_db), ["ambassade", "Mali"], "--lang", "fr")
+    assert "Bienvenue" in out and "Quel pays" in out and "Contacts — Mali" in out
+
+
+def test_run_without_token_opens_the_console(tmp_path: Path, published_db: Path) -> None:
+    out = chat(published(tmp_path, published_db), ["Niger"], command="run")
+    assert "No TELEGRAM_BOT_TOKEN" in out and "Niger" in out
+
+
+def test_console_records_what_it_did_not_understand(tmp_path: Path, published_db: Path) -> None:
+    db = published(tmp_path, published_db)
+    chat(db, ["tell me a joke", "tell me a joke", "c'est dangereux ?"])
+    result = CliRunner().invoke(main, ["--db", str(db), "data", "unmatched"])
+    assert "2  en  no intent  tell me a joke" in result.output
+    assert "no place" in result.output
+    assert "user" not in open_db(db).table("unmatched").columns_dict
