@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -12,8 +11,6 @@ import pytest
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.store.db import open_db
-from bot.store.publish import publish
 from bot.telegram.app import build_application, on_ready, stop_background
 from tests.conftest import DATA
 
