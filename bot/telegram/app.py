@@ -226,20 +226,27 @@ def add_handlers(app: Application, settings: Settings) -> None:
     app.add_error_handler(h.on_error)
 
 
+def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
+    """How the webhook server listens: Telegram must send the secret token with every request."""
+    if not settings.webhook_secret:
+        raise SystemExit(
+            "webhook mode needs VIGIE_WEBHOOK_SECRET (1-256 characters: letters, digits, _ and -)"
+        )
+    return {
+        "listen": listen,
+        "port": port,
+        "url_path": "telegram",
+        "webhook_url": webhook_url.rstrip("/") + "/telegram",
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until stopped: long polling, or a webhook whose requests must carry the secret token."""
     setup_logging(settings.token)
     app = build_application(settings)
     if webhook_url:
-        if not settings.webhook_secret:
-            raise SystemExit("webhook mode needs VIGIE_WEBHOOK_SECRET (letters, digits, _ and -)")
-        app.run_webhook(
-            listen=listen,
-            port=port,
-            url_path="telegram",
-            webhook_url=webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings, webhook_url, listen, port))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
