@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 COUNTRY ?=
 
-.PHONY: run test lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean
+.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(STAMP)
+
+install: $(STAMP) compile-catalogs
 
 compile-catalogs: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d locales -D vigie || true

