@@ -23,7 +23,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP) compile-catalogs
 
 compile-catalogs: $(STAMP)
-	$(BIN)/pybabel compile --statistics -d locales -D vigie || true
+	$(BIN)/pybabel compile --statistics -d locales -D vigie
 
 # Build (or refresh) the database from data/ when the files changed, then run the bot:
 # on Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the offline console chat.

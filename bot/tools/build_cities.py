@@ -57,7 +57,7 @@ TRAVELLER_TOWNS: dict[str, tuple[str, ...]] = {
     "TD": ("Bol",),
     "MR": ("Bassikounou",),
 }
-# French and older or colloquial forms that CLDR's exemplar cities do not give.
+# French forms that CLDR's exemplar cities do not give.
 FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("ML", "Timbuktu"): ("Tombouctou",),
     ("CN", "Beijing"): ("Pékin",),
@@ -67,15 +67,14 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("EG", "Luxor"): ("Louxor",),
     ("EG", "Aswan"): ("Assouan",),
     ("SA", "Jeddah"): ("Djeddah",),
-    ("SA", "Makkah"): ("La Mecque", "Mecca"),
-    ("SA", "Madinah"): ("Médine", "Medina"),
+    ("SA", "Makkah"): ("La Mecque",),
+    ("SA", "Madinah"): ("Médine",),
     ("ZA", "Cape Town"): ("Le Cap",),
     ("ZA", "Johannesburg"): ("Johannesbourg",),
     ("SY", "Aleppo"): ("Alep",),
     ("SY", "Latakia"): ("Lattaquié",),
     ("IQ", "Mosul"): ("Mossoul",),
     ("IQ", "Basrah"): ("Bassora",),
-    ("MA", "Marrakesh"): ("Marrakech",),
     ("MA", "Tangier"): ("Tanger",),
     ("ET", "Addis Ababa"): ("Addis-Abeba",),
     ("SO", "Mogadishu"): ("Mogadiscio",),
@@ -85,7 +84,7 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("TR", "Izmir"): ("Smyrne",),
     ("GR", "Thessaloniki"): ("Salonique",),
     ("IT", "Genoa"): ("Gênes",),
-    ("ES", "Sevilla"): ("Séville", "Seville"),
+    ("ES", "Sevilla"): ("Séville",),
     ("ES", "Barcelona"): ("Barcelone",),
     ("DE", "Köln"): ("Cologne",),
     ("DE", "Frankfurt am Main"): ("Francfort",),
@@ -95,9 +94,6 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("CH", "Geneva"): ("Genève",),
     ("PL", "Kraków"): ("Cracovie",),
     ("RU", "Saint Petersburg"): ("Saint-Pétersbourg",),
-    ("UA", "Kharkiv"): ("Kharkov",),
-    ("UA", "Odesa"): ("Odessa",),
-    ("UA", "Lviv"): ("Lvov",),
     ("UA", "Mykolayiv"): ("Mykolaïv",),
     ("UA", "Zaporizhzhya"): ("Zaporijia",),
     ("GB", "Edinburgh"): ("Édimbourg",),
@@ -105,6 +101,7 @@ FRENCH_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("US", "Philadelphia"): ("Philadelphie",),
     ("ID", "Jakarta"): ("Djakarta",),
 }
+# English, older and colloquial forms, and forms both languages use.
 OTHER_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("BF", "Ouagadougou"): ("Ouaga",),
     ("CG", "Brazzaville"): ("Brazza",),
@@ -128,6 +125,9 @@ OTHER_FORMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("SY", "Aleppo"): ("Halab",),
     ("MX", "Mexico City"): ("Ciudad de Mexico",),
     ("US", "New York City"): ("NYC",),
+    ("SA", "Makkah"): ("Mecca",),
+    ("SA", "Madinah"): ("Medina",),
+    ("ES", "Sevilla"): ("Seville",),
 }
 
 

@@ -33,7 +33,10 @@ async def test_webhook_answers_with_the_secret_and_refuses_without(
     port = free_port()
     async with FakeBotApi(spec, privacy_mode=False) as api:
         settings = Settings(
-            data_dir=DATA, db_path=db_path, token=TOKEN, base_url=api.url,
+            data_dir=DATA,
+            db_path=db_path,
+            token=TOKEN,
+            base_url=api.url,
             webhook_secret="s3cret-Token_1",
         )
         app = build_application(settings)
