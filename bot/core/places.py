@@ -398,7 +398,10 @@ def build_place_index(
     for key, entry in entries.items():
         if entry.blocker or entry.common or entry.exact_case or fuzzy_budget(key) == 0:
             continue
-        if entry.places[0].kind in (COUNTRY, REGION):
+        kind = entry.places[0].kind
+        # Region names and aliases are often small towns: a four-letter one ("Fizi") is found
+        # only as typed, or "fizz" would become the Kivu.
+        if kind == COUNTRY or (kind == REGION and len(key.replace(" ", "")) >= 5):
             fuzzy_keys.add(key)
     targets = [
         key

@@ -1,0 +1,353 @@
+"""Reading messages: intent, language and destination, on the labelled set and on our own cases."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.places import PlaceIndex, RegionName, build_place_index
+from bot.core.understand import INTENTS, Understanding, understand
+
+DEVSET = Path(__file__).resolve().parents[1] / "understand" / "devset.jsonl"
+REGIONS = (
+    RegionName("ML", "bamako", ("Bamako", "District de Bamako")),
+    RegionName(
+        "ML", "tombouctou", ("Tombouctou", "Timbuktu", "Tombouctou region", "Région de Tombouctou")
+    ),
+    RegionName("ML", "gao", ("Gao", "Gao region", "Région de Gao")),
+    RegionName("ML", "mopti", ("Mopti", "Mopti region", "Région de Mopti")),
+    RegionName("ML", "kidal", ("Kidal", "Kidal region", "Région de Kidal", "Tessalit")),
+    RegionName("BF", "ouagadougou", ("Ouagadougou", "Ouaga")),
+    RegionName("NE", "niamey", ("Niamey", "Niamey region")),
+    RegionName("NE", "agadez", ("Agadez", "Agadez region", "Région d'Agadez", "Arlit")),
+)
+
+# Floors on the labelled development set.
+PLACE_FLOOR = 0.98
+INTENT_FLOOR = 0.97
+LANGUAGE_FLOOR = 0.99
+OUT_OF_SCOPE_AS_ADVISORY_CEILING = 0.03
+EACH_INTENT_FLOOR = 0.90
+EACH_LANGUAGE_INTENT_FLOOR = 0.95
+EACH_LANGUAGE_PLACE_FLOOR = 0.97
+
+
+@pytest.fixture(scope="module")
+def index() -> PlaceIndex:
+    return build_place_index(REGIONS)
+
+
+def read(text: str, index: PlaceIndex) -> Understanding:
+    return understand(text, index)
+
+
+# ---- the labelled development set ---------------------------------------------------------------
+
+
+@dataclass
+class Scored:
+    row: dict[str, Any]
+    got: Understanding
+
+    @property
+    def place_ok(self) -> bool:
+        want = sorted(self.row.get("candidates") or [])
+        return (
+            self.got.country == self.row.get("country")
+            and self.got.region == self.row.get("region")
+            and sorted(self.got.candidates) == want
+        )
+
+    @property
+    def intent_ok(self) -> bool:
+        return self.got.intent == self.row["intent"]
+
+    @property
+    def lang_ok(self) -> bool:
+        return self.got.lang == self.row["lang"]
+
+    def line(self) -> str:
+        row, got = self.row, self.got
+        return (
+            f"  {row['text']!r}\n"
+            f"    want {row['intent']}/{row['lang']} {row.get('country')} {row.get('region')} "
+            f"{row.get('candidates') or []}\n"
+            f"    got  {got.intent}/{got.lang} {got.country} {got.region} "
+            f"{list(got.candidates)} (place {got.place!r}, score {got.score})"
+        )
+
+
+@pytest.fixture(scope="module")
+def scored(index: PlaceIndex) -> list[Scored]:
+    if not DEVSET.exists():
+        pytest.skip(f"{DEVSET} is absent: the labelled development set is written separately")
+    with DEVSET.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    if not rows:
+        pytest.skip(f"{DEVSET} is empty")
+    return [Scored(row, read(str(row["text"]), index)) for row in rows]
+
+
+def _rate(items: list[Scored], ok: str) -> float:
+    return sum(getattr(s, ok) for s in items) / len(items)
+
+
+def _misses(items: list[Scored], ok: str) -> str:
+    lines = [s.line() for s in items if not getattr(s, ok)]
+    return f"{len(lines)} misses:\n" + "\n".join(lines)
+
+
+def test_devset_place_accuracy(scored: list[Scored]) -> None:
+    rate = _rate(scored, "place_ok")
+    assert rate >= PLACE_FLOOR, f"place {rate:.1%} < {PLACE_FLOOR:.0%}; " + _misses(
+        scored, "place_ok"
+    )
+
+
+def test_devset_intent_accuracy(scored: list[Scored]) -> None:
+    rate = _rate(scored, "intent_ok")
+    assert rate >= INTENT_FLOOR, f"intent {rate:.1%} < {INTENT_FLOOR:.0%}; " + _misses(
+        scored, "intent_ok"
+    )
+
+
+def test_devset_language_accuracy(scored: list[Scored]) -> None:
+    rate = _rate(scored, "lang_ok")
+    assert rate >= LANGUAGE_FLOOR, f"language {rate:.1%} < {LANGUAGE_FLOOR:.0%}; " + _misses(
+        scored, "lang_ok"
+    )
+
+
+def test_devset_out_of_scope_is_rarely_taken_as_advisory(scored: list[Scored]) -> None:
+    outside = [s for s in scored if s.row["intent"] == "unknown"]
+    if not outside:
+        pytest.skip("no out-of-scope message in the development set")
+    taken = [s for s in outside if s.got.intent == "advisory"]
+    rate = len(taken) / len(outside)
+    assert rate < OUT_OF_SCOPE_AS_ADVISORY_CEILING, (
+        f"{rate:.1%} of out-of-scope messages taken as advisory:\n"
+        + "\n".join(s.line() for s in taken)
+    )
+
+
+def test_devset_each_intent(scored: list[Scored]) -> None:
+    failures = []
+    for intent in INTENTS:
+        items = [s for s in scored if s.row["intent"] == intent]
+        if items and _rate(items, "intent_ok") < EACH_INTENT_FLOOR:
+            failures.append(
+                f"{intent} {_rate(items, 'intent_ok'):.1%}\n" + _misses(items, "intent_ok")
+            )
+    assert not failures, "\n".join(failures)
+
+
+def test_devset_each_language(scored: list[Scored]) -> None:
+    failures = []
+    for lang in ("en", "fr"):
+        items = [s for s in scored if s.row["lang"] == lang]
+        if not items:
+            continue
+        for ok, floor in (
+            ("lang_ok", LANGUAGE_FLOOR - 0.01),
+            ("intent_ok", EACH_LANGUAGE_INTENT_FLOOR),
+            ("place_ok", EACH_LANGUAGE_PLACE_FLOOR),
+        ):
+            if _rate(items, ok) < floor:
+                failures.append(f"{lang} {ok} {_rate(items, ok):.1%}\n" + _misses(items, ok))
+    assert not failures, "\n".join(failures)
+
+
+def test_devset_report(scored: list[Scored], capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a check: the per-intent and per-language figures, shown with `pytest -s`."""
+    by_intent = Counter(str(s.row["intent"]) for s in scored)
+    with capsys.disabled():
+        print(f"\ndev set: {len(scored)} messages")
+        for name, ok in (("place", "place_ok"), ("intent", "intent_ok"), ("lang", "lang_ok")):
+            print(f"  {name:<8} {_rate(scored, ok):.1%}")
+        for intent in INTENTS:
+            items = [s for s in scored if s.row["intent"] == intent]
+            if items:
+                print(f"  {intent:<14} {_rate(items, 'intent_ok'):.1%} of {by_intent[intent]}")
+
+
+# ---- our own cases ------------------------------------------------------------------------------
+
+CASES = [
+    # text, intent, lang, country, region, candidates
+    ("Is Mali safe?", "advisory", "en", "ML", None, ()),
+    ("Mali", "advisory", "en", "ML", None, ()),
+    ("bamako", "advisory", "en", "ML", "bamako", ()),
+    ("Bamakko?", "advisory", "en", "ML", "bamako", ()),
+    ("Tombouctou", "advisory", "fr", "ML", "tombouctou", ()),
+    ("Timbuktu", "advisory", "en", "ML", "tombouctou", ()),
+    ("Égypte", "advisory", "fr", "EG", None, ()),
+    ("Egypte", "advisory", "fr", "EG", None, ()),
+    ("Egypt", "advisory", "en", "EG", None, ()),
+    ("Birmanie", "advisory", "fr", "MM", None, ()),
+    ("Burma", "advisory", "en", "MM", None, ()),
+    ("Corée", "advisory", "fr", None, None, ("KP", "KR")),
+    ("Is Korea safe?", "advisory", "en", None, None, ("KP", "KR")),
+    ("situation au Congo", "advisory", "fr", None, None, ("CD", "CG")),
+    ("Guinée équatoriale c'est sûr ?", "advisory", "fr", "GQ", None, ()),
+    ("est-ce sûr en Côte d’Ivoire", "advisory", "fr", "CI", None, ()),
+    ("l'Algérie est-elle sûre ?", "advisory", "fr", "DZ", None, ()),
+    ("c'est sur au Niger ?", "advisory", "fr", "NE", None, ()),
+    ("ça craint à Gao ?", "advisory", "fr", "ML", "gao", ()),
+    ("what's happening in Kidal", "advisory", "en", "ML", "kidal", ()),
+    ("que se passe-t-il à Bamako", "advisory", "fr", "ML", "bamako", ()),
+    ("heading to Bamako tomorrow", "advisory", "en", "ML", "bamako", ()),
+    ("je pars au Mali la semaine prochaine", "advisory", "fr", "ML", None, ()),
+    ("I'm a male traveler going to Mali", "advisory", "en", "ML", None, ()),
+    ("Nice est-elle sûre ?", "advisory", "fr", "FR", None, ()),
+    ("is it sfae in Mali", "advisory", "en", "ML", None, ()),
+    ("dangeroux au Niger ?", "advisory", "fr", "NE", None, ()),
+    ("is it safe to go to Mali and do I need a visa", "advisory", "en", "ML", None, ()),
+    ("what vaccines do I need for Mali", "health", "en", "ML", None, ()),
+    ("paludisme au Tchad", "health", "fr", "TD", None, ()),
+    ("palu Tombouctou", "health", "fr", "ML", "tombouctou", ()),
+    ("médecin à Gao", "health", "fr", "ML", "gao", ()),
+    ("yellow fever Senegal", "health", "en", "SN", None, ()),
+    ("can I drink tap water in Egypt", "health", "en", "EG", None, ()),
+    ("vacine for Ghana", "health", "en", "GH", None, ()),
+    ("do I need a visa for Mali", "entry", "en", "ML", None, ()),
+    ("faut-il un visa pour le Burkina", "entry", "fr", "BF", None, ()),
+    ("conditions d'entrée au Tchad", "entry", "fr", "TD", None, ()),
+    ("US citizen, do I need a visa for Chad", "entry", "en", "TD", None, ()),
+    ("douane Algérie", "entry", "fr", "DZ", None, ()),
+    ("how do I leave Mali", "departure", "en", "ML", None, ()),
+    ("how to get out of Sudan", "departure", "en", "SD", None, ()),
+    ("comment quitter le Niger", "departure", "fr", "NE", None, ()),
+    ("vols depuis Niamey", "departure", "fr", "NE", "niamey", ()),
+    ("comment rentrer en France depuis Abidjan", "departure", "fr", "CI", None, ()),
+    ("border crossing from Niger to Benin to get out", "departure", "en", "NE", None, ()),
+    ("US embassy in Bamako", "contacts", "en", "ML", "bamako", ()),
+    ("ambassade de France au Mali", "contacts", "fr", "ML", None, ()),
+    ("ambassade de Belgique au Congo", "contacts", "fr", None, None, ("CD", "CG")),
+    ("numéro d'urgence au Niger", "contacts", "fr", "NE", None, ()),
+    ("who do I call in Nigeria", "contacts", "en", "NG", None, ()),
+    ("I lost my passport in Dakar", "contacts", "en", "SN", None, ()),
+    ("subscribe to Mali", "subscribe", "en", "ML", None, ()),
+    ("keep me posted on Haiti", "subscribe", "en", "HT", None, ()),
+    ("abonne-moi au Mali", "subscribe", "fr", "ML", None, ()),
+    ("préviens-moi si ça change à Bamako", "subscribe", "fr", "ML", "bamako", ()),
+    ("unsubscribe from Mali", "unsubscribe", "en", "ML", None, ()),
+    ("stop alerts", "unsubscribe", "en", None, None, ()),
+    ("désabonne-moi du Mali", "unsubscribe", "fr", "ML", None, ()),
+    ("arrêter les alertes pour le Niger", "unsubscribe", "fr", "NE", None, ()),
+    ("remove Nigeria from my alerts", "unsubscribe", "en", "NG", None, ()),
+    ("my subscriptions", "subscriptions", "en", None, None, ()),
+    ("what am I subscribed to?", "subscriptions", "en", None, None, ()),
+    ("à quoi suis-je abonné ?", "subscriptions", "fr", None, None, ()),
+    ("which countries should I avoid", "hotspots", "en", None, None, ()),
+    ("pays les plus dangereux", "hotspots", "fr", None, None, ()),
+    ("level 4 countries", "hotspots", "en", None, None, ()),
+    ("switch to French", "language", "en", None, None, ()),
+    ("parle français", "language", "fr", None, None, ()),
+    ("en anglais stp", "language", "fr", None, None, ()),
+    ("English please", "language", "en", None, None, ()),
+    ("hello", "help", "en", None, None, ()),
+    ("bonjour", "help", "fr", None, None, ()),
+    ("what can you do?", "help", "en", None, None, ()),
+    ("que sais-tu faire ?", "help", "fr", None, None, ()),
+    ("merci", "help", "fr", None, None, ()),
+    ("/start", "help", "en", None, None, ()),
+    ("Hi! Is Niger safe?", "advisory", "en", "NE", None, ()),
+    ("weather in Paris", "unknown", "en", "FR", None, ()),
+    ("hôtel à Dakar", "unknown", "fr", "SN", None, ()),
+    ("Mali vs Senegal score", "unknown", "en", "ML", None, ()),
+    ("météo à Nice ce week-end", "unknown", "fr", "FR", None, ()),
+    ("population of Chad", "unknown", "en", "TD", None, ()),
+    ("Timbuktu manuscripts", "unknown", "en", "ML", "tombouctou", ()),
+    ("Mali economy", "unknown", "en", "ML", None, ()),
+    ("tell me a joke", "unknown", "en", None, None, ()),
+    ("raconte-moi une blague", "unknown", "fr", None, None, ()),
+    ("how are you", "unknown", "en", None, None, ()),
+    ("j'ai une réunion demain à 9h", "unknown", "fr", None, None, ()),
+    ("turkey recipe for christmas", "unknown", "en", None, None, ()),
+    ("roast turkey", "unknown", "en", None, None, ()),
+    ("recette de la dinde de Noël", "unknown", "fr", None, None, ()),
+    ("my friend Chad wants to know the weather", "unknown", "en", None, None, ()),
+    ("best chili con carne recipe", "unknown", "en", None, None, ()),
+    ("I go to the main market", "unknown", "en", None, None, ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "lang", "country", "region", "candidates"),
+    CASES,
+    ids=[c[0] for c in CASES],
+)
+def test_understands(
+    index: PlaceIndex,
+    text: str,
+    intent: str,
+    lang: str,
+    country: str | None,
+    region: str | None,
+    candidates: tuple[str, ...],
+) -> None:
+    got = read(text, index)
+    assert (got.intent, got.lang, got.country, got.region, got.candidates) == (
+        intent,
+        lang,
+        country,
+        region,
+        candidates,
+    )
+
+
+def test_hotspots_in_a_continent(index: PlaceIndex) -> None:
+    for text, continent in (
+        ("most dangerous countries in Africa", "africa"),
+        ("pays les plus dangereux en Afrique", "africa"),
+        ("which countries to avoid in South America", "americas"),
+        ("pays à éviter au Moyen-Orient", "middle_east"),
+        ("quels sont les pays les plus dangereux d'Asie", "asia"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.continent, got.country) == ("hotspots", continent, None), text
+    assert read("Is Mali safe?", index).continent is None
+
+
+def test_as_json(index: PlaceIndex) -> None:
+    got = read("aux États-Unis, c'est dangereux ?", index)
+    assert got.as_json() == {
+        "text": "aux États-Unis, c'est dangereux ?",
+        "lang": "fr",
+        "intent": "advisory",
+        "country": "US",
+        "region": None,
+        "place": "États-Unis",
+        "candidates": [],
+        "score": 100.0,
+        "continent": None,
+    }
+    json.dumps(got.as_json())
+
+
+def test_no_place_scores_zero(index: PlaceIndex) -> None:
+    got = read("hello", index)
+    assert (got.place, got.score, got.candidates) == (None, 0.0, ())
+
+
+def test_fuzzy_place_scores_below_100(index: PlaceIndex) -> None:
+    got = read("is bamakko safe", index)
+    assert got.place == "bamakko"
+    assert 50 < got.score < 100
+
+
+def test_every_intent_is_reachable(index: PlaceIndex) -> None:
+    seen = {read(c[0], index).intent for c in CASES}
+    assert seen == set(INTENTS)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😂😂", "?!", "1234", "a" * 5000])
+def test_odd_messages_do_not_break(index: PlaceIndex, text: str) -> None:
+    got = read(text, index)
+    assert got.intent in INTENTS
+    assert got.lang in ("en", "fr")
