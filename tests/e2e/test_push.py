@@ -282,3 +282,37 @@ async def test_push_status_counts_by_event(bot: Running, data_copy: Path) -> Non
     )
     counts = next(c for c in status_counts(db) if c["code"] == "ML")
     assert (counts["sent"], counts["paused"]) == (1, 1)
+
+
+async def test_maintainer_alert_from_telegram_reaches_subscribers_and_is_exported(
+    bot: Running, tmp_path: Path
+) -> None:
+    from bot.store.publish import export
+
+    from .conftest import MAINTAINER
+
+    db = open_db(bot.settings.db_path)
+    subscribe(db, [11_201], "ML", lang="fr")
+    bot.api.push_text(MAINTAINER, "/alert Mali")
+    await bot.api.wait_for_messages(MAINTAINER, 1)
+    bot.api.push_text(MAINTAINER, "Curfew in Bamako from 8 pm.")
+    await bot.api.wait_for_messages(MAINTAINER, 2)
+    bot.api.push_text(MAINTAINER, "Couvre-feu à Bamako dès 20 h.")
+    [*_, preview] = await bot.api.wait_for_messages(MAINTAINER, 3)
+    assert "Curfew" in preview["text"] and "Couvre-feu" in preview["text"]
+    bot.api.push_callback(MAINTAINER, "al:critical", preview["message_id"])
+    [push] = await bot.api.wait_for_messages(11_201, 1, timeout=10)
+    assert "Mali : nouvelle alerte" in push["text"]
+    assert "Couvre-feu à Bamako dès 20 h." in push["text"]
+    folder = tmp_path / "export"
+    (folder / "destinations").mkdir(parents=True)
+    shutil.copy(DATA / "levels.toml", folder / "levels.toml")
+    export(db, folder)
+    exported = (folder / "destinations" / "ML.toml").read_text(encoding="utf-8")
+    assert 'origin = "telegram"' in exported and "Couvre-feu à Bamako" in exported
+
+
+async def test_alert_text_from_a_non_maintainer_is_just_a_message(bot: Running) -> None:
+    bot.api.push_text(11_301, "/alert Mali")
+    [refusal] = await bot.api.wait_for_messages(11_301, 1)
+    assert "reserved" in refusal["text"]
