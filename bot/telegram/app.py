@@ -28,6 +28,7 @@ from bot.push.sender import OutboxSender, SenderSettings
 from bot.store.db import open_db
 from bot.telegram import alerts
 from bot.telegram import handlers as h
+from bot.telegram import location
 from bot.telegram.flood import FloodControl
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ async def start_background(app: Application) -> None:
     )
     app.bot_data["vigie_sender"] = sender
     app.bot_data["vigie_sender_task"] = asyncio.create_task(sender.run(), name="vigie-sender")
+    # Load the towns for shared locations now, off the event loop, not at the first location.
+    app.bot_data["vigie_towns_task"] = asyncio.create_task(asyncio.to_thread(location.load_towns))
     if app.job_queue is not None:
         app.job_queue.run_daily(
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"

