@@ -26,9 +26,8 @@ from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.store.db import open_db
-from bot.telegram import alerts
+from bot.telegram import alerts, location
 from bot.telegram import handlers as h
-from bot.telegram import location
 from bot.telegram.flood import FloodControl
 
 log = logging.getLogger(__name__)
