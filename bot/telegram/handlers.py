@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlite_utils import Database
 from telegram import (
@@ -22,6 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.core.answer import (
+    ambiguous_reply,
     answer_for,
     card_buttons,
     forget_question,
@@ -35,9 +38,9 @@ from bot.core.answer import (
     welcome,
 )
 from bot.core.render import esc, render_card, strip_tags
-from bot.core.reply import Reply
+from bot.core.reply import Reply, UserState
 from bot.core.understand import understand
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.knowledge import KnowledgeCache
 from bot.store.users import load_state, record_unmatched, save_turn
 from bot.telegram.flood import FloodControl
@@ -182,19 +185,26 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _simple(update, context, lambda t, state: forget_question(t, state))
 
 
-async def _simple(update: Update, context: ContextTypes.DEFAULT_TYPE, make: object) -> None:
+async def _simple(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, make: Callable[[Tr, UserState], Reply]
+) -> None:
     svc = services(context)
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or await _flooded(update, svc):
         return
     state = load_state(svc.db, user.id)
     t = tr(reply_language(state, None, user.language_code))
-    reply: Reply = make(t, state)  # type: ignore[operator]
+    reply = make(t, state)
     _remember(svc, user, message.chat_id, reply)
     await _send(message, reply)
 
 
-def _command(intent: str):  # type: ignore[no-untyped-def]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def _command(intent: str) -> Handler:
+    """A handler for /advisory, /subscribe, /unsubscribe: the place in the argument, or ask."""
+
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         svc = services(context)
         message, user = update.effective_message, update.effective_user
@@ -229,13 +239,7 @@ def _command(intent: str):  # type: ignore[no-untyped-def]
         state = load_state(svc.db, user.id)
         t = tr(reply_language(state, understood, user.language_code))
         if understood.candidates:
-            reply = respond_to_text(
-                f"{arg}",
-                replace(state, pending_intent=intent, pending_at=_now()),
-                knowledge,
-                telegram_lang=user.language_code,
-                now=_now(),
-            )
+            reply = ambiguous_reply(understood.candidates, intent, t, state)
         else:
             assert understood.country is not None
             reply = answer_for(intent, understood.country, understood.region, knowledge, t, state)
