@@ -28,7 +28,6 @@ from bot.i18n import N_, Tr, normalise_lang, tr
 
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
-PLACE_INTENTS = ("advisory", "health", "entry", "departure", "contacts", "subscribe", "unsubscribe")
 INTENT_SECTION = {
     "health": "health",
     "entry": "entry",
@@ -307,7 +306,7 @@ def ambiguous_reply(candidates: tuple[str, ...], intent: str, t: Tr, state: User
     """Ask which of several countries the user means, one button each."""
     names = [t.country(c) for c in candidates]
     question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
-    intent = intent if intent in cb.INTENTS else "advisory"
+    intent = intent if intent in cb.PLACE_INTENTS else "advisory"
     buttons = tuple(
         (Button(f"{flag(c)} {t.country(c)}", cb.encode(cb.PICK, c, intent)),) for c in candidates
     )

@@ -25,15 +25,8 @@ SCOPE = "o"  # o:ML:level|major
 FORGET = "fg"  # fg:yes|no
 ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
 
-INTENTS = (
-    "advisory",
-    "health",
-    "entry",
-    "departure",
-    "contacts",
-    "subscribe",
-    "unsubscribe",
-)
+# The intents that are about one place: a choice among ambiguous countries carries one of them.
+PLACE_INTENTS = ("advisory", "health", "entry", "departure", "contacts", "subscribe", "unsubscribe")
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
@@ -42,7 +35,7 @@ _PATTERNS = {
     SECTION: re.compile(rf"^s:(?P<code>{_CODE}):(?P<value>{'|'.join(SECTIONS)})$"),
     SUBSCRIBE: re.compile(rf"^sub:(?P<code>{_CODE})(?::(?P<region>{_REGION}))?$"),
     UNSUBSCRIBE: re.compile(rf"^uns:(?P<code>{_CODE})$"),
-    PICK: re.compile(rf"^p:(?P<code>{_CODE}):(?P<value>{'|'.join(INTENTS)})$"),
+    PICK: re.compile(rf"^p:(?P<code>{_CODE}):(?P<value>{'|'.join(PLACE_INTENTS)})$"),
     LANGUAGE: re.compile(r"^l:(?P<value>en|fr)$"),
     HOTSPOTS: re.compile(rf"^h(?::(?P<value>{'|'.join(CONTINENTS)}))?$"),
     HELP: re.compile(r"^help$"),

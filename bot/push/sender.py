@@ -207,23 +207,11 @@ class OutboxSender:
                 )
                 return
             except Forbidden as error:
-                mark_paused(
-                    self.db,
-                    ids,
-                    user_id=first.user_id,
-                    reason=f"403 {error.message}",
-                    at=dt.datetime.now(dt.UTC),
-                )
+                self._pause(group, f"403 {error.message}")
                 return
             except BadRequest as error:
                 if "chat not found" in error.message.lower():
-                    mark_paused(
-                        self.db,
-                        ids,
-                        user_id=first.user_id,
-                        reason=f"400 {error.message}",
-                        at=dt.datetime.now(dt.UTC),
-                    )
+                    self._pause(group, f"400 {error.message}")
                 else:
                     mark_failed(self.db, ids, reason=f"400 {error.message}"[:300])
                 return
@@ -232,6 +220,13 @@ class OutboxSender:
                 return
         mark_sent(self.db, ids, message_id=message.message_id, at=dt.datetime.now(dt.UTC))
         self.sent += 1
+
+    def _pause(self, group: list[Delivery], reason: str) -> None:
+        """The user blocked the bot or the chat is gone: pause rather than retry."""
+        ids = [d.id for d in group]
+        mark_paused(
+            self.db, ids, user_id=group[0].user_id, reason=reason, at=dt.datetime.now(dt.UTC)
+        )
 
     def _backoff(self, group: list[Delivery], reason: str) -> None:
         ids = [d.id for d in group]
