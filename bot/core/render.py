@@ -93,10 +93,12 @@ def risks_line(advisory: Advisory, t: Tr) -> str:
 
 
 def region_line(region: Region, t: Tr, *, highlight: bool = False) -> str:
-    """'🔴 Kidal region — level 4: reason'."""
-    name = f"<b>{esc(region.name.get(t.lang))}</b>" if highlight else esc(region.name.get(t.lang))
+    """'🔴 Kidal region — level 4'; the region asked about in bold, with its reason."""
     level = t._("level {level}").format(level=region.level)
-    return f"{LEVEL_EMOJI[region.level]} {name} — {level}: {esc(region.reason.get(t.lang))}"
+    if not highlight:
+        return f"{LEVEL_EMOJI[region.level]} {esc(region.name.get(t.lang))} — {esc(level)}"
+    name = f"<b>{esc(region.name.get(t.lang))}</b>"
+    return f"{LEVEL_EMOJI[region.level]} {name} — {esc(level)}: {esc(region.reason.get(t.lang))}"
 
 
 def render_card(
