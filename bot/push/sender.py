@@ -1,7 +1,7 @@
 """The push sender: drains the outbox within Telegram's limits, in each subscriber's language.
 
-- Pace: a global limiter with no burst (about 30 messages/second by default, configurable up to
-  1000 with paid broadcasts) and one message per second per chat, both with aiolimiter.
+- Pace: about 30 messages/second overall by default (configurable, up to 1000 with paid
+  broadcasts) and one per second per chat, on an absolute schedule (see pacing.py).
 - 429: that chat waits `retry_after`, the others go on. Timeouts, network errors and 5xx: retried
   with exponential backoff, then failed with the reason. 403 or "chat not found": the delivery and
   the user's subscriptions are paused until the user writes /start again.
@@ -15,11 +15,9 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aiolimiter import AsyncLimiter
 from sqlite_utils import Database
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -30,6 +28,7 @@ from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
 from bot.core.reply import Button
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
+from bot.push.pacing import Pacer
 from bot.store.outbox import (
     Delivery,
     claim,
@@ -79,9 +78,7 @@ class OutboxSender:
         self.knowledge = knowledge
         self.settings = settings
         self.clock = clock
-        # One message every 1/rate seconds, no burst: a burst of 30 at start is what draws 429s.
-        self._global = AsyncLimiter(1, 1.0 / settings.rate)
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._pacer = Pacer(settings.rate, settings.chat_rate)
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -95,17 +92,6 @@ class OutboxSender:
         """Finish the messages in flight, then return from run()."""
         self._stopping.set()
         self._wake.set()
-
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            limiter = AsyncLimiter(1, 1.0 / self.settings.chat_rate)
-            self._chats[chat_id] = limiter
-            if len(self._chats) > 50_000:
-                self._chats.popitem(last=False)
-        else:
-            self._chats.move_to_end(chat_id)
-        return limiter
 
     async def run(self) -> None:
         """Drain the outbox until stop() is called."""
@@ -186,38 +172,38 @@ class OutboxSender:
         ids = [d.id for d in group]
         first = group[0]
         text, buttons = self._compose(group)
-        async with self._chat_limiter(first.chat_id), self._global:
-            try:
-                message = await self.bot.send_message(
-                    first.chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=inline_keyboard(buttons),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    allow_paid_broadcast=True if self.settings.rate > TELEGRAM_FREE_RATE else None,
-                    read_timeout=self.settings.read_timeout,
-                )
-            except RetryAfter as error:
-                wait = _retry_seconds(error)
-                mark_retry(
-                    self.db,
-                    ids,
-                    not_before=self.clock() + wait,
-                    reason=f"429 retry after {wait:g}s",
-                )
-                return
-            except Forbidden as error:
-                self._pause(group, f"403 {error.message}")
-                return
-            except BadRequest as error:
-                if "chat not found" in error.message.lower():
-                    self._pause(group, f"400 {error.message}")
-                else:
-                    mark_failed(self.db, ids, reason=f"400 {error.message}"[:300])
-                return
-            except (TimedOut, NetworkError) as error:
-                self._backoff(group, f"{type(error).__name__}: {error.message}"[:300])
-                return
+        await self._pacer.wait(first.chat_id)
+        try:
+            message = await self.bot.send_message(
+                first.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline_keyboard(buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_paid_broadcast=True if self.settings.rate > TELEGRAM_FREE_RATE else None,
+                read_timeout=self.settings.read_timeout,
+            )
+        except RetryAfter as error:
+            wait = _retry_seconds(error)
+            mark_retry(
+                self.db,
+                ids,
+                not_before=self.clock() + wait,
+                reason=f"429 retry after {wait:g}s",
+            )
+            return
+        except Forbidden as error:
+            self._pause(group, f"403 {error.message}")
+            return
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                self._pause(group, f"400 {error.message}")
+            else:
+                mark_failed(self.db, ids, reason=f"400 {error.message}"[:300])
+            return
+        except (TimedOut, NetworkError) as error:
+            self._backoff(group, f"{type(error).__name__}: {error.message}"[:300])
+            return
         mark_sent(self.db, ids, message_id=message.message_id, at=dt.datetime.now(dt.UTC))
         self.sent += 1
 

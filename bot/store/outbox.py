@@ -70,9 +70,10 @@ def claim(db: Database, *, limit: int, now: float) -> list[list[Delivery]]:
     """Claim up to `limit` due deliveries, with every other queued delivery of the same user and
     batch (so that several changes to one country become one message). Returns the groups."""
     with write_transaction(db):
+        # ORDER BY next_at, id walks the (status, next_at) index in order: no sort of the queue.
         rows = db.execute(
-            f"SELECT {_COLUMNS} FROM deliveries WHERE status = 'queued' AND next_at <= ?"
-            " ORDER BY id LIMIT ?",
+            f"SELECT {_COLUMNS}, next_at FROM deliveries WHERE status = 'queued' AND next_at <= ?"
+            " ORDER BY next_at, id LIMIT ?",
             [now, limit],
         ).fetchall()
         if not rows:
@@ -80,12 +81,14 @@ def claim(db: Database, *, limit: int, now: float) -> list[list[Delivery]]:
         keys = {(r[3], r[6]) for r in rows}
         groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
         for user_id, batch in keys:
+            # Equality on (user_id, batch, status) only, so SQLite uses that index rather than
+            # scanning the whole queue by next_at; the due ones are kept here.
             companions = db.execute(
-                f"SELECT {_COLUMNS} FROM deliveries WHERE user_id = ? AND batch = ?"
-                " AND status = 'queued' AND next_at <= ? ORDER BY id",
-                [user_id, batch, now],
+                f"SELECT {_COLUMNS}, next_at FROM deliveries WHERE user_id = ? AND batch = ?"
+                " AND status = 'queued' ORDER BY id",
+                [user_id, batch],
             ).fetchall()
-            groups[(user_id, batch)] = [Delivery(*r) for r in companions]
+            groups[(user_id, batch)] = [Delivery(*r[:-1]) for r in companions if r[-1] <= now]
         ids = [d.id for group in groups.values() for d in group]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]

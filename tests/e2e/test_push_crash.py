@@ -104,9 +104,9 @@ async def test_kill_9_during_a_broadcast_loses_nothing(
         at_kill = len(_received(api))
         assert at_kill < SUBSCRIBERS, "the broadcast finished before the kill: nothing was tested"
         db = open_db(db_path)
-        claimed = db.execute(
-            "SELECT count(*) FROM deliveries WHERE status = 'sending'"
-        ).fetchone()[0]
+        claimed = db.execute("SELECT count(*) FROM deliveries WHERE status = 'sending'").fetchone()[
+            0
+        ]
         # Claimed at the kill: those in flight, and at most one more batch waiting for a slot.
         assert claimed <= 2 * IN_FLIGHT_MAX
 
