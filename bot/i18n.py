@@ -11,7 +11,7 @@ import datetime as dt
 import gettext
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -93,6 +93,7 @@ def country_name(code: str, lang: str) -> str:
     return str(names.get(code, code))
 
 
+@lru_cache(maxsize=8192)
 def format_date(date: dt.date, lang: str) -> str:
     """A date as travellers read it: 'November 12, 2025' / '12 novembre 2025'."""
     return str(babel_format_date(date, format="long", locale=_locale(lang)))

@@ -26,7 +26,7 @@ from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.store.db import open_db
-from bot.telegram import alerts, location
+from bot.telegram import alerts
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
 
@@ -118,8 +118,6 @@ async def start_background(app: Application) -> None:
     )
     app.bot_data["vigie_sender"] = sender
     app.bot_data["vigie_sender_task"] = asyncio.create_task(sender.run(), name="vigie-sender")
-    # Load the towns for shared locations now, off the event loop, not at the first location.
-    app.bot_data["vigie_towns_task"] = asyncio.create_task(asyncio.to_thread(location.load_towns))
     if app.job_queue is not None:
         app.job_queue.run_daily(
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
@@ -157,7 +155,10 @@ def _wake(app: Application) -> None:
 
 
 async def on_ready(app: Application) -> None:
-    """post_init: commands, background work, then one log line saying the bot is ready."""
+    """post_init: commands, the advisories and place index loaded, background work, then one log
+    line saying the bot is ready."""
+    svc: h.Services = app.bot_data["vigie"]
+    svc.knowledge.get()  # build the place index now, not on the first traveller's message
     await register_commands(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)

@@ -3,6 +3,7 @@ handler turns the update into a call to the conversation core and sends its repl
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
@@ -341,7 +342,10 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     state = load_state(svc.db, user.id)
     t = tr(reply_language(state, None, user.language_code))
-    place = nearest_place(message.location.latitude, message.location.longitude)
+    # The first look-up loads the town table (about 0.7 s): off the event loop.
+    place = await asyncio.to_thread(
+        nearest_place, message.location.latitude, message.location.longitude
+    )
     knowledge = svc.knowledge.get()
     if place is None or place.distance_km > 300 or place.country not in knowledge.advisories:
         reply = Reply(

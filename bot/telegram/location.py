@@ -44,11 +44,6 @@ def _grid() -> dict[tuple[int, int], list[Town]]:
     return grid
 
 
-def load_towns() -> int:
-    """Load the town table (once); return how many grid cells it fills."""
-    return len(_grid())
-
-
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
