@@ -289,7 +289,7 @@ def push() -> None:
 @click.option("--limit", default=20, show_default=True, help="How many recent events.")
 @click.pass_context
 def push_status(ctx: click.Context, limit: int) -> None:
-    """Each event's held / queued / sent / paused / failed delivery counts."""
+    """Each event's held / queued / sent / paused / cancelled / failed delivery counts."""
     from bot.store.db import open_db
     from bot.store.outbox import failure_reasons, status_counts
 
@@ -299,13 +299,13 @@ def push_status(ctx: click.Context, limit: int) -> None:
         click.echo("No change event yet.")
     click.echo(
         f"{'event':>6} {'code':4} {'kind':6} {'created':19} "
-        "  held queued sending   sent paused failed"
+        "  held queued sending   sent paused cancel failed"
     )
     for r in rows:
         click.echo(
             f"{r['event']:>6} {r['code']:4} {r['kind']:6} {str(r['created_at'])[:19]:19} "
             f"{r['held']:>6} {r['queued']:>6} {r['sending']:>7} {r['sent']:>6} "
-            f"{r['paused']:>6} {r['failed']:>6}"
+            f"{r['paused']:>6} {r['cancelled']:>6} {r['failed']:>6}"
         )
     for reason, count in failure_reasons(db).items():
         click.echo(f"failed: {count} × {reason}")

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from bot.store.db import write_transaction
-from bot.store.outbox import enqueue_goodbye, release_digests
+from bot.store.outbox import cancel_pending, enqueue_goodbye, release_digests
 
 
 def end_trips(db: Database, today: dt.date, now: dt.datetime) -> int:
@@ -26,6 +26,7 @@ def end_trips(db: Database, today: dt.date, now: dt.datetime) -> int:
                 " updated_at = ? WHERE user_id = ? AND code = ?",
                 [at, user_id, code],
             )
+            cancel_pending(db, user_id, code, "trip ended")
             enqueue_goodbye(db, user_id=user_id, chat_id=chat_id, code=code, at=at)
     return len(rows)
 

@@ -1,7 +1,8 @@
 """The outbox: deliveries written in the same transaction as their event, drained by the sender.
 
-Every delivery ends sent, paused (the user blocked the bot or the chat is gone) or failed with a
-reason; a crash leaves at most the deliveries in flight to be sent again.
+Every delivery ends sent, paused (the user blocked the bot or the chat is gone), cancelled (the
+user unsubscribed or the trip ended before it left) or failed with a reason; a crash leaves at most
+the deliveries in flight to be sent again.
 """
 
 from __future__ import annotations
@@ -58,6 +59,17 @@ def enqueue_goodbye(db: Database, *, user_id: int, chat_id: int, code: str, at: 
         " next_at, created_at) VALUES (NULL, 'goodbye', ?, ?, ?, ?, 'queued', 0, 0, ?)",
         [user_id, chat_id, code, f"goodbye-{code}", at],
     )
+
+
+def cancel_pending(db: Database, user_id: int, code: str, reason: str) -> int:
+    """The user no longer follows `code`: what was waiting for them is cancelled, with the reason
+    (inside the caller's transaction)."""
+    cursor = db.execute(
+        "UPDATE deliveries SET status = 'cancelled', reason = ? WHERE user_id = ? AND code = ?"
+        " AND kind = 'event' AND status IN ('queued', 'held')",
+        [reason, user_id, code],
+    )
+    return cursor.rowcount
 
 
 def recover_in_flight(db: Database) -> int:
@@ -151,7 +163,8 @@ def release_digests(db: Database, *, day: dt.date) -> int:
 
 
 def status_counts(db: Database) -> list[dict[str, object]]:
-    """Per event: how many deliveries are queued, sent, paused, failed (newest event first)."""
+    """Per event: how many deliveries are held, queued, sent, paused, cancelled, failed (newest
+    event first)."""
     rows = db.execute(
         "SELECT e.id, e.code, e.kind, e.created_at, d.status, count(d.id) FROM events e"
         " LEFT JOIN deliveries d ON d.event_id = e.id GROUP BY e.id, d.status ORDER BY e.id DESC"
@@ -170,6 +183,7 @@ def status_counts(db: Database) -> list[dict[str, object]]:
                 "sending": 0,
                 "sent": 0,
                 "paused": 0,
+                "cancelled": 0,
                 "failed": 0,
             },
         )

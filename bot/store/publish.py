@@ -55,13 +55,28 @@ class PublishReport:
     skipped: bool = False
 
 
-def keep_telegram_alerts(old: Advisory | None, new: Advisory) -> Advisory:
-    """Alerts sent from Telegram live in the database until exported: keep them on publish."""
+EXPORTED_ALERTS = "exported_telegram_alerts"
+
+
+def keep_telegram_alerts(
+    old: Advisory | None, new: Advisory, exported: frozenset[str] = frozenset()
+) -> Advisory:
+    """Alerts sent from Telegram live in the database until exported: keep them on publish. Once
+    exported they are in the file, and a maintainer who deletes one there deletes it."""
     if old is None:
         return new
     ids = {a.id for a in new.alerts}
-    extra = tuple(a for a in old.alerts if a.origin == "telegram" and a.id not in ids)
+    extra = tuple(
+        a
+        for a in old.alerts
+        if a.origin == "telegram" and a.id not in ids and f"{old.code}/{a.id}" not in exported
+    )
     return replace(new, alerts=new.alerts + extra) if extra else new
+
+
+def exported_alerts(db: Database) -> frozenset[str]:
+    """The Telegram alerts already written to the files ("CODE/id")."""
+    return frozenset(json.loads(get_meta(db, EXPORTED_ALERTS) or "[]"))
 
 
 def plan_publish(
@@ -83,6 +98,7 @@ def plan_changes(
     new_by_code = {a.code: a for a in read_all(data_dir, today)}
     old_by_code = load_advisories(db)
     notes_used = last_note_hashes(db)
+    exported = exported_alerts(db)
     plans: list[DestinationPlan] = []
     problems: list[FileProblem] = []
     for code in sorted(new_by_code.keys() | old_by_code.keys()):
@@ -100,7 +116,7 @@ def plan_changes(
                 )
             plans.append(DestinationPlan(code, old, None, [Change("removed", False, "removed")]))
             continue
-        new = keep_telegram_alerts(old, new)
+        new = keep_telegram_alerts(old, new, exported)
         if old is not None and content_hash(old) == content_hash(new):
             continue
         changes = diff_advisories(old, new)
@@ -210,8 +226,15 @@ def _apply_plan(
 
 
 def export(db: Database, data_dir: Path) -> list[Path]:
-    """Write every published destination back to its file (lossless)."""
-    return [write_destination(data_dir, a) for a in load_advisories(db).values()]
+    """Write every published destination back to its file (lossless), and remember which
+    Telegram alerts are now in the files."""
+    advisories = load_advisories(db).values()
+    paths = [write_destination(data_dir, a) for a in advisories]
+    written = {
+        f"{a.code}/{al.id}" for a in advisories for al in a.alerts if al.origin == "telegram"
+    }
+    set_meta(db, EXPORTED_ALERTS, json.dumps(sorted(written | exported_alerts(db))))
+    return paths
 
 
 def history_of(db: Database, code: str) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from bot.core.reply import Action, Subscription, UserState
 from bot.store.db import write_transaction
+from bot.store.outbox import cancel_pending
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -108,6 +109,7 @@ def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
             " updated_at = ? WHERE user_id = ? AND code = ?",
             [at, user_id, action.code],
         )
+        cancel_pending(db, user_id, action.code, "unsubscribed")
     elif action.kind in ("set_mode", "set_scope", "set_until"):
         column = {"set_mode": "mode", "set_scope": "scope", "set_until": "until"}[action.kind]
         db.execute(
@@ -122,7 +124,9 @@ def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
 
 
 def forget_user(db: Database, user_id: int) -> None:
-    """Delete everything stored about a user (inside the caller's transaction)."""
+    """Delete everything stored about a user, the pushes owed to them included (inside the
+    caller's transaction)."""
+    db.execute("DELETE FROM deliveries WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
 

@@ -316,3 +316,35 @@ async def test_alert_text_from_a_non_maintainer_is_just_a_message(bot: Running) 
     bot.api.push_text(11_301, "/alert Mali")
     [refusal] = await bot.api.wait_for_messages(11_301, 1)
     assert "reserved" in refusal["text"]
+
+
+async def test_unsubscribing_cancels_what_was_still_waiting(bot: Running, data_copy: Path) -> None:
+    sender = bot.app.bot_data["vigie_sender"]
+    sender.stop()  # hold the outbox
+    await bot.app.bot_data["vigie_sender_task"]
+    db = open_db(bot.settings.db_path)
+    subscribe(db, [11_401, 11_402], "ML", lang="en")
+    publish_change(bot, data_copy)
+    from bot.core.reply import Action, UserState
+    from bot.store.users import forget_user, save_turn
+
+    save_turn(
+        db,
+        11_401,
+        chat_id=11_401,
+        state=UserState(),
+        reply_lang="en",
+        actions=[Action("unsubscribe", "ML")],
+        now=NOW,
+    )
+    with write_transaction(db):
+        forget_user(db, 11_402)
+    rows = db.execute(
+        "SELECT user_id, status, reason FROM deliveries WHERE user_id IN (11401, 11402)"
+    ).fetchall()
+    assert rows == [(11_401, "cancelled", "unsubscribed")]  # and nothing left of 11402
+    from bot.telegram.app import start_background
+
+    await start_background(bot.app)
+    await bot.api.idle(quiet=1.0)
+    assert bot.api.sent_messages(11_401) == [] and bot.api.sent_messages(11_402) == []

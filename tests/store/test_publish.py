@@ -213,3 +213,18 @@ def test_cli_show_json_gives_level_and_sources(real_data_dir: Path, tmp_path: Pa
     mali = json.loads(result.output.splitlines()[0])
     assert mali["country"] == "ML" and mali["level"] == 4
     assert {"source", "level", "label", "date", "url"} <= set(mali["sources"][0])
+
+
+def test_exported_telegram_alert_deleted_from_the_file_stays_deleted(data_dir: Path, db) -> None:  # type: ignore[no-untyped-def]
+    write(data_dir, "ML", GOOD)
+    publish(db, data_dir, who="ana", now=NOW)
+    current = load_advisory(db, "ML")
+    assert current is not None
+    urgent = Alert(
+        "tg-1", dt.date(2026, 11, 24), "critical", Text("Curfew.", "Couvre-feu."), origin="telegram"
+    )
+    save_advisory(db, replace(current, alerts=(*current.alerts, urgent)), at="x", last_note="")
+    export(db, data_dir)
+    write(data_dir, "ML", GOOD)  # the maintainer removes the alert from the file
+    publish(db, data_dir, who="ana", now=NOW)
+    assert [a.id for a in load_advisory(db, "ML").alerts] == ["fuel"]  # type: ignore[union-attr]

@@ -47,7 +47,7 @@ def test_status_counts_and_retry_requeues_failed(tmp_path: Path, published_db: P
     status = runner.invoke(main, ["--db", str(path), "push", "status"])
     assert status.exit_code == 0
     line = next(row for row in status.output.splitlines() if row.strip().startswith(str(event)))
-    assert line.split()[-6:] == ["0", "2", "0", "0", "0", "1"]
+    assert line.split()[-7:] == ["0", "2", "0", "0", "0", "0", "1"]
     assert "failed: 1 × 400 Message is too long" in status.output
     retry = runner.invoke(main, ["--db", str(path), "push", "retry"])
     assert "Re-queued 1 failed deliveries." in retry.output
