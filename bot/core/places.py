@@ -704,7 +704,9 @@ def resolve_places(
     best_index = 0
     best_rank: tuple[float, ...] = ()
     for i, (match, reading) in enumerate(zip(matches, readings, strict=True)):
-        tier = 1 if match.fuzzy else 2 if match.name.common else 3
+        tier = 1.0 if match.fuzzy else 2.0 if match.name.common else 3.0
+        if match.name.common and not tokens[match.start].capitalised:
+            tier -= 0.5  # an everyday word in lower case ("to downtown Nairobi")
         cue = place_cue(match, tokens, leaving=leaving)
         country = reading[0]
         if country and sum(1 for r in readings if r[0] == country) > 1:

@@ -121,8 +121,18 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             vigilance, caution, careful, precautions, precaution, recommendations,
             how safe=3, how dangerous=3, security situation=3, travel warning=3,
             is it risky=3, be careful=2, what should i do=3, what do i do=3, what to do=2.5,
-            what can i do=2.5, am i safe=4, are we safe=4""",
-        "fr": """est ce sur=3, c est sur=3, est sur=2, pas sur=2, sûr=3, sûre=3, sûrs=3,
+            what can i do=2.5, am i safe=4, are we safe=4, what should we do=3, what do we do=3,
+            gunshots=3, gunshot=3, gunfire=3, shots fired=4, gun shots=4, explosions=2.5,
+            blasts=2.5, blast=2, shelling=3, airstrikes=3, airstrike=3, protesters=2,
+            protestors=2, looting=3, how bad=3, is it bad=3, is it dangerous=4, is it calm=3,
+            is everything ok=3, is everything calm=3, is everything fine=3, security concerns=4,
+            safety concerns=4, concerns=1, security issues=4, safety issues=4,
+            security problems=4, safe to stay=3, safe to go=3, safe to visit=3, safe to walk=3,
+            should i let=3, cancel our trip=3, cancel my trip=3, cancel the trip=3,
+            cancel our holiday=3, cancel my holiday=3, postpone=1.5, let him go=3, let her go=3,
+            let them go=3, worried=1.5, worry=1.5, scared=1.5, afraid=1.5,
+            concerned=1, crazy=1.5, ok for=1.5, in the evening=1""",
+        "fr": """est ce sur=3, c est sur=3, est sur=2.5, pas sur=2, sûr=3, sûre=3, sûrs=3,
             sûres=3, surete, dangereux, dangereuse, dangereuses, danger, dangers, risque,
             risques, risqué, risquée, securite, en securite=3, securitaire, insecurite,
             situation, situation securitaire=3, niveau, niveaux, alerte=1.5, alertes,
@@ -145,7 +155,17 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             vigilance, vigilance renforcee=3, prudence, prudent=1.5, prudente=1.5,
             precautions, recommandations, comment est la situation=3, c est calme=2,
             ca se passe comment=3, que faire=3, que dois je faire=3, quoi faire=2.5,
-            je fais quoi=3, on fait quoi=3, suis je en securite=4""",
+            je fais quoi=3, on fait quoi=3, suis je en securite=4, tirs=3, tir=2, coups de feu=4,
+            rafales=3, ca tire=4, ca tire dehors=4, explosions=2.5, detonations=3, pillages=3,
+            bombardements=3, c est grave=3, est ce grave=3, c est chaud=3, ca chauffe=3,
+            chauffe=1.5, est ce que ca va=3, ca va la bas=4, tout va bien=2, sans risque=3,
+            sans souci=2, sans danger=3, se balader=1.5, le soir=1.5, inquiet=1.5,
+            inquiete=1.5, inquiets=1.5, inquietes=1.5, peur=1.5, folie=2,
+            qu est ce que je dois faire=3, qu est ce qu on doit faire=3, dois je faire=3,
+            laisse partir=3, annuler notre voyage=3, annuler mon voyage=3,
+            annuler le voyage=3, annuler nos vacances=3, reporter=1.5, laisser partir=3,
+            partir au=1, partir en=1, partir a=1, partir pour=1, part au=1, part en=1,
+            partent au=1, partent en=1, partons au=1, partons en=1""",
     },
     "health": {
         "en": """vaccine=3, vaccines=3, vaccination=3, vaccinations=3, vaccinated=3, jab=2,
@@ -153,25 +173,29 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             covid=3, mpox=3, measles=3, polio=3, rabies=3, typhoid=3, meningitis=3,
             hepatitis=3, zika=3, health=3, hospital=3, hospitals=3, clinic=3, clinics=3,
             doctor=3, doctors=3, medical=3, medicine=3, medicines=3, medication=3,
-            medications=3, pharmacy=3, pharmacies=3, drugstore=3, prescription=3, sick=2.5,
+            medications=3, pharmacy=3, pharmacies=3, drugstore=3, prescription=3, meds=3, sick=2.5,
             illness=2.5, disease=3, diseases=3, epidemic=3, outbreak=3, pandemic=3,
             tap water=4, drinking water=4, drink the water=4, water safe=3, mosquito=3,
             mosquitoes=3, mosquitos=3, prophylaxis=3, antimalarial=3, antimalarials=3,
             altitude sickness=4, food poisoning=4, diarrhea=3, diarrhoea=3, pregnant=2.5,
             insurance=1.5, nurse=2.5, dentist=3, treatment=2, bitten=2, injured=2,
-            vaccine certificate=2, healthcare=3, hiv=3, tuberculosis=3, plague=3""",
+            vaccine certificate=2, healthcare=3, hiv=3, tuberculosis=3, plague=3, drinkable=3,
+            safe to drink=4, drink water=3, potable=3, bite=2.5, bites=2.5, bitten=3,
+            vaccins=3, vacines=3, vacine=3""",
         "fr": """vaccin=3, vaccins=3, vaccination=3, vaccinations=3, vacciné=3, vaccinée=3,
             palu=3, paludisme=3, fievre jaune=4, fievre=2, cholera=3, ebola=3, dengue=3,
             covid=3, mpox=3, variole=3, rougeole=3, polio=3, rage=2.5, typhoide=3,
             meningite=3, hepatite=3, zika=3, sante=3, sanitaire=3, sanitaires=3, hopital=3,
             hopitaux=3, clinique=3, cliniques=3, medecin=3, medecins=3, docteur=3, medical=3,
-            medicale=3, medicaux=3, medicament=3, medicaments=3, pharmacie=3, pharmacies=3,
+            medicale=3, medicaux=3, medicament=3, medicaments=3, medocs=3, pharmacie=3,
+            pharmacies=3,
             ordonnance=3, malade=2.5, maladie=3, maladies=3, epidemie=3, pandemie=3,
             eau du robinet=4, eau potable=4, boire l eau=4, moustique=3, moustiques=3,
             antipaludeen=3, antipaludeens=3, antipaludique=3, soins=2.5, soigner=2.5,
             se soigner=3, enceinte=2.5, assurance=1.5, infirmier=2.5, infirmiere=2.5,
             dentiste=3, traitement=2, blesse=2, tuberculose=3, peste=3, vih=3, sida=3,
-            mal de l altitude=4, intoxication=3""",
+            mal de l altitude=4, intoxication=3, mordu=3, mordue=3, morsure=3, piqure=2.5,
+            piqures=2.5, potable=3""",
     },
     "entry": {
         "en": """visa=3, visas=3, e visa=4, evisa=4, passport=2.5, passports=2.5,
@@ -203,15 +227,22 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             border crossing=3, border crossings=3, crossing=1.5, exit=2.5, escape=3, flee=3,
             fleeing=3, way out=4, commercial flights=3, airlines=2, airline=2,
             land border=3, departure=3, depart=2.5, ferry=1.5, route out=4, stranded=3,
-            stuck=2.5, trapped=3, repatriation=3, repatriate=3, go home=2.5, get home=2.5,
-            fly out=4, drive out=4, open=1, closed=1, still open=2, evac=3, shelter=1.5,
+            flight cancelled=4, flight canceled=4,
+            flight was cancelled=4, flight was canceled=4, flights cancelled=4,
+            stuck=2, trapped=3, repatriation=3, repatriate=3, go home=2.5, get home=2.5,
+            fly out=4, drive out=4, quit=2.5, out of=2.5, open=1, closed=1, still open=2, evac=3,
+            shelter=1.5,
             safest route=3""",
         "fr": """quitter=3, quitte=2.5, quittez=2.5, quitter le pays=5, partir=2.5,
             comment partir=4, sortir=2.5, sortir du pays=5, evacuation=3, evacuer=3,
             evacuations=3, rapatriement=3, rapatrier=3, vols=2, vol=1.5,
-            vols commerciaux=3, aeroport=2.5, aeroports=2.5, frontiere=2.5, frontieres=2.5,
-            passage de la frontiere=3, routes=1, fuir=3, s en aller=3, rentrer=2,
-            rentrer en france=3, coince=3, coincee=3, bloque=2.5, bloquee=2.5, depart=2.5,
+            vols commerciaux=3, vol annule=4, vol est annule=4, vols annules=4,
+            vol a ete annule=4, aeroport=2.5, aeroports=2.5, frontiere=2.5, frontieres=2.5,
+            passage de la frontiere=3, routes=1, fuir=3, echapper=3, s echapper=3, s en aller=3,
+            rentrer=2,
+            rentrer en france=3, sorte=2.5, sortions=2.5, coince=3, coincee=3, coinces=3,
+            coincees=3, bloque=2, bloquee=2,
+            bloques=2, depart=2.5,
             compagnies aeriennes=2, compagnie aerienne=2, ouvert=1, ouverte=1, ferme=1,
             fermee=1, encore ouvert=2, partir du=3, sortir du=3""",
     },
@@ -223,7 +254,8 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             phone number=3.5, phone numbers=3.5, number=1.5, numbers=1.5, phone=2,
             telephone=2, contact=2.5, contacts=2.5, hotline=3, helpline=3, address=2,
             lost my passport=6, lost passport=6, stolen passport=6, passport stolen=6,
-            passport was stolen=6, reach=1, get help=2, help line=3, 911=3, 112=3""",
+            passport was stolen=6, stolen=3, robbed=3, wallet=1.5, reach=1, get help=2,
+            help line=3, 911=3, 112=3""",
         "fr": """ambassade=3.5, ambassades=3.5, consulat=3.5, consulats=3.5, consul=3,
             numero d urgence=5, numeros d urgence=5, urgence=2, urgences=2, police=3,
             gendarmerie=3, pompiers=3, samu=3, ambulance=3, qui appeler=5, qui contacter=5,
@@ -231,7 +263,8 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             telephone=2, adresse=2, contact=2.5, contacts=2.5, passeport perdu=6,
             perdu mon passeport=6, passeport vole=6, vole mon passeport=6,
             on m a vole mon passeport=6, cellule de crise=3, police secours=4,
-            secours=2""",
+            secours=2, vole=3, volee=3, voles=3, volees=3, portefeuille=1.5,
+            cambriole=3, cambriolee=3, agresse=2""",
     },
     "subscribe": {
         "en": """subscribe=4, sign up=3, sign me up=4, follow=3, alert me=4, notify me=4,
@@ -241,18 +274,20 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             tell me when=3, warn me=4, inform me=3, ping me=4, message me=3,
             get notified=4, be notified=4, subscription=2.5, updates on=1.5, turn on=4,
             switch on=4, activate=4, enable=4, to my alerts=5, to my list=5, want alerts=4,
-            want updates=4, want notifications=4""",
+            want updates=4, want notifications=4, send me=3""",
         "fr": """abonne moi=4, abonner=3.5, m abonner=4, s abonner=3.5, abonnement=2.5,
             suivre=3, previens moi=4, prevenez moi=4, previens=3, prevenir=2.5,
-            avertis moi=4, avertissez moi=4, alerte moi=4, alertez moi=4,
+            avertis moi=4, avertissez moi=4, alerte moi=4, alertez moi=4, m alerter=4, alerter=3,
             tiens moi au courant=4, tenez moi au courant=4, tiens moi informe=4,
+            tenez moi informe=4, tiens moi informee=4,
+            tenez moi informes=4,
             notifie moi=4, notifications=2, notification=2, inscris moi=4, inscrire=3,
             m inscrire=4, ajoute=2.5, ajouter=2.5, recevoir les alertes=3,
             recevoir des alertes=3, surveiller=2, je veux suivre=4, informe moi=3,
             au courant=2, activer=4, active=3, activez=4, a mes alertes=5, a ma liste=5,
             veux des alertes=4, veux les alertes=4, voudrais des alertes=4, abonnez moi=4,
             abonnez=3.5, inscrivez moi=4,
-            voudrais les alertes=4, recevoir=2.5""",
+            voudrais les alertes=4, recevoir=2.5, envoie moi=3, envoyez moi=3""",
     },
     "unsubscribe": {
         "en": """unsubscribe=5, stop alerts=5, stop the alerts=5, stop sending=5,
@@ -260,7 +295,8 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             remove=4, cancel=3.5, turn off=4, mute=4, opt out=5, stop=2, delete=4,
             from my alerts=5, from my list=5, off my list=5,
             stop notifications=5, stop notifying=5, stop messaging=5, dont want alerts=4,
-            don t want=2, take me off=5, switch off=4, disable=4, unsub=5""",
+            don t want=2, take me off=5, switch off=4, disable=4, unsub=5, no more=3.5, anymore=2.5,
+            any more=2, no longer=3, dont want=2""",
         "fr": """desabonner=5, desabonne=5, desabonne moi=5, me desabonner=5,
             desabonnement=5, desinscrire=5, desinscris moi=5, me desinscrire=5,
             arreter les alertes=5, arrete les alertes=5, arretez les alertes=5, arrete=2.5,
@@ -269,7 +305,7 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             enleve=4, enlever=4, annuler=3.5, annule=3.5, desactiver=4, desactive=4,
             de mes alertes=5, de ma liste=5, plus de notifications=5, plus de notifs=5,
             plus de messages=5, arreter de suivre=6, arrete de suivre=6, arretez de suivre=6,
-            couper les alertes=5, je ne veux plus=4, ne suis plus=3""",
+            couper les alertes=5, je ne veux plus=4, ne suis plus=3, plus besoin=3.5""",
     },
     "subscriptions": {
         "en": """my subscriptions=5, subscriptions=4, my alerts=4, my list=3,
@@ -277,13 +313,13 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             do i follow=5, i m following=3, my countries=4, which countries do i=4,
             what countries do i=4, what am i=3, list my=4, show my=4, do i have=3,
             do i still have=4, alerts on=2.5, followed=3, list of my=4, my followed=4,
-            following=1.5""",
+            following=1.5, alerts do i have=4, which alerts=3, what alerts do=3""",
         "fr": """mes abonnements=5, abonnements=4, mes alertes=4, ma liste=3, liste de mes=4,
             suis je abonne=5, je suis abonne=4, abonne a quoi=5, quoi suis je=4,
             mes pays=4, quels pays je=4, quels pays est ce que je=4, je suis quels=4,
             est ce que je suis=2, je recois=2.5, quels pays je suis=5,
             suis je inscrit=5, je suis inscrit=4, pays que je suis=5, que je suis=3,
-            alertes activees=3""",
+            alertes activees=3, alertes j ai=4, alertes ai je=4, quelles alertes=2.5""",
     },
     "hotspots": {
         "en": """countries to avoid=6, which countries=2.5, what countries=2.5,
@@ -297,11 +333,13 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             should i not travel=6, should not travel=5, not to travel=5,
             where not to travel=6, shouldn t travel=5, where=1""",
         "fr": """pays a eviter=6, pays les plus dangereux=6, pays dangereux=6,
-            les plus dangereux=4, plus dangereux=3, les plus risques=4, quels pays=2.5,
+            les plus dangereux=4, plus dangereux=3, les plus dangereuses=4,
+            plus dangereuses=3, les plus risques=4, quels pays=2.5,
             ou ne pas aller=6, ne faut il pas aller=6, ne faut il pas=4, il ne faut pas aller=6,
             pays deconseilles=6, pays en rouge=6, zones rouges=4, pays de niveau 4=6,
             niveau 4=2, a eviter=3, eviter=2, points chauds=6, destinations a eviter=6,
-            destinations dangereuses=6, ou est ce dangereux=4, pays les plus surs=5,
+            destinations dangereuses=6, ou est ce dangereux=4, ou c est dangereux=4,
+            ou est ce que c est dangereux=4, ou c est risque=4, pays les plus surs=5,
             pays=1, ou ne dois je pas aller=6, ou aller=1.5""",
     },
     "language": {
@@ -324,14 +362,15 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             thanks=3, thank you=3, thx=3, ty=2, cheers=2, how to use=4, instructions=3,
             features=3, options=2, bye=2, goodbye=2, help me=2, can you help=3,
             what is this=3, what s this=3, ok thanks=3, great thanks=3, yo=1, hiya=1, bot=3,
-            this bot=4""",
+            this bot=4, how do i use=5, use this=3, use you=3, use this bot=5""",
         "fr": """bonjour=1, salut=1, bonsoir=1, coucou=1, hello=1, aide=2, aide moi=3,
             a l aide=3, que sais tu faire=6, que peux tu faire=6, tu sers a quoi=6,
             sers a quoi=5, comment ca marche=5, comment ca fonctionne=5, qui es tu=3,
             merci=3, merci beaucoup=3, demarrer=3, commencer=2, au revoir=2,
             bonne journee=2, bonne soiree=2, menu=2, commandes=3, mode d emploi=4,
             tu fais quoi=5, que fais tu=5, super merci=3, bot=3, ce bot=4, bjr=1.5,
-            slt=1.5, bsr=1.5""",
+            slt=1.5, bsr=1.5, t utiliser=4, t utilise=4, utiliser ce bot=5, t es qui=3,
+            c est qui toi=3""",
     },
     UNKNOWN: {
         "en": """weather=4, forecast=4, temperature=3, temperatures=3, rain=3, rainy=3,
@@ -352,14 +391,15 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             rent a car=4, taxi=1.5, uber=3, tip=2, tipping=3, dress code=3, adapter=4,
             plug=3, voltage=4, souvenirs=4, souvenir=4, what to visit=4, what to see=4,
             places to visit=4, best places=3, must see=4, beautiful=2, romantic=3,
-            honeymoon=3, wedding=3, dating=3, girlfriend=3, boyfriend=3, pizza=4,
+            honeymoon=3, wedding=3, dating=3, girlfriend=1, boyfriend=1, pizza=4,
             coffee=3, beer=3, wine=3, stock=3, bitcoin=4, crypto=4, homework=4, math=4,
             meaning of life=4, tell me a=2, recommend=2, nice=1, best=1.5, cheap flights=5,
             flight price=5, ticket=2, tickets=2, visit the=1, economy=3, gdp=4,
-            independence=3, tourist spots=4, safari=3, hiking=2, surfing=3, diving=3,
+            independence=3, tourist spots=4, safari=2, hiking=2, surfing=3, diving=3,
             temperature in=3, festival=3, concert=3, nba=4, election results=3, fun=2,
-            how much=3, buy=3, buying=3, purchase=3, sneakers=3, shoes=3, lol=2,
-            result=3, results=3, how do you say=5, how to say=5, what to do=4,
+            how much=3, buy=2, buying=2, purchase=2, sneakers=3, shoes=3, lol=2,
+            result=3, results=3, who will win=4, going to win=3, win=2, how do you say=5,
+            how to say=5, what to do=4,
             things to see=4, map=3, on the map=4""",
         "fr": """meteo=4, il fait chaud=4, fait il chaud=4, chaud=2, froid=2, pluie=3,
             pleut=3, temperature=3, temperatures=3, climat=2, hotel=4, hotels=4,
@@ -368,9 +408,10 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             plats=3, cuisine=3, recette=4, recettes=4, pas cher=4, pas chere=4, cher=2,
             chere=2, prix=3, cout=3, couter=3, coute=3, tarif=3, tarifs=3, budget=2,
             taux de change=4, monnaie=2, blague=4, blagues=4, drole=3, score=4, match=3,
-            foot=4, football=4, coupe du monde=4, equipe=2, gagne=2, qui a gagne=4,
+            foot=4, football=4, qui va gagner=4, gagner=2, coupe du monde=4, equipe=2, gagne=2,
+            qui a gagne=4,
             film=3, films=3, musique=3, chanson=3, chansons=3, plage=3, plages=3,
-            que faire=4, a visiter=4, quoi visiter=4, musee=4, musees=4,
+            que faire=3, a visiter=4, quoi visiter=4, que visiter=4, musee=4, musees=4,
             meilleure periode=4, meilleur moment=4, shopping=3, population=3, habitants=4,
             capitale du=3, capitale de=3, capitale=1.5, quelle est la capitale=4,
             langue parlee=5, parle t on=5, histoire=3, president=3, drapeau=3, heure=2,
@@ -380,11 +421,11 @@ _KEYWORDS: dict[str, dict[str, str]] = {
             souvenirs=3, souvenir=3, rendez vous=2, reunion=2, belles=2, belle=2,
             romantique=3, mariage=3, pizza=4, cafe=2, biere=3, vin=3, bourse=3,
             bitcoin=4, devoirs=4, maths=4, recommande=2, conseille moi=2, economie=3,
-            pib=4, independance=3, safari=3, randonnee=2, plongee=3, surf=3, festival=3,
+            pib=4, independance=3, safari=2, randonnee=2, plongee=3, surf=3, festival=3,
             concert=3, combien font=4, film a voir=4, vols pas chers=5, billet=2,
             billets=2, spectacle=3, danse=3, marche=1, marches=1, artisanat=3,
             quel temps=4, temps fait il=4, maquis=3, meilleur=1.5, meilleure=1.5,
-            acheter=3, chaussures=3, mdr=2, ptdr=2, combien coute=4, resultat=3,
+            acheter=2, chaussures=3, mdr=2, ptdr=2, combien coute=4, resultat=3,
             resultats=3, comment dit on=5, comment on dit=5, sur la carte=4""",
     },
 }
@@ -409,6 +450,35 @@ _FRENCH_WORDS = _set(
     alors ici la bas voila nord sud ouest centre ville nuit demain semaine mois matin soir
     prochaine prochain bientot secours svp"""
 )
+# Chat and text-message shorthand, read as the word it stands for ("u" for "you", "koi" for
+# "quoi"), in keywords and in the language count alike.
+_SHORTHAND = {
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "plse": "please",
+    "thx": "thanks",
+    "rn": "now",
+    "koi": "quoi",
+    "kel": "quel",
+    "kelle": "quelle",
+    "jsuis": "suis",
+    "chui": "suis",
+    "chuis": "suis",
+    "ya": "y",
+    "bcp": "beaucoup",
+    "qqch": "chose",
+    "qqn": "quelqu",
+    "pr": "pour",
+    "ds": "dans",
+    "tjs": "toujours",
+    "tt": "tout",
+    "sa": "ca",
+    "ke": "que",
+    "mwa": "moi",
+}
 # Words as common in English as in French, which must not tip the balance.
 _SHARED_WORDS = frozenset({"a", "on", "bus", "taxi", "police", "visa", "ok", "info", "stop"})
 
@@ -499,7 +569,12 @@ _NEUTRAL = _set(
     suburbs outskirts downtown flying fly take taking bus train boat car motorbike walking two
     three couple baby parents elderly loin proche profond campagne brousse desert banlieue
     quartier avion voiture bateau moto pied deux trois bebe parents personnes agees what how
-    hows"""
+    hows please thoughts opinion opinions idea ideas advise son sons daughter daughters brother
+    sister mom mum dad mother father cousin uncle aunt boyfriend girlfriend fiance partner lives
+    lived wife husband colleague boss church school university internship job contract fils
+    fille frere soeur maman papa mere pere cousin cousine oncle tante copain copine fiance
+    fiancee collegue patron stage boulot contrat vit vivent habitent radio tele journal
+    journaux says said told dit disent entendu entendre entend hear hearing week end now"""
 )
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
 # countries only when the message asks for one.
@@ -615,13 +690,13 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
     tokens = tokenize(text)
     matches = find_places(text, index, tokens=tokens, protected=_PROTECTED)
     words = _keyword_words(tokens, _covered(matches, len(tokens)), index)
-    scores, first = _score(words)
+    scores, first = _score(words, _settings(tokens, words))
     if not matches and any(i in _ABOUT_A_PLACE for i in scores):
         # A question about a place whose name is an everyday word at the start: "Nice est sûre ?"
         matches = find_places(text, index, tokens=tokens, protected=_PROTECTED, lenient=True)
         if matches:
             words = _keyword_words(tokens, _covered(matches, len(tokens)), index)
-            scores, first = _score(words)
+            scores, first = _score(words, _settings(tokens, words))
     unexplained = _unexplained(tokens, words)
     if unexplained and not any(i != UNKNOWN for i in scores):
         # Lower case and nothing asked about it: "roast turkey" is no country.
@@ -726,6 +801,7 @@ def _keyword_words(tokens: Sequence[Token], in_place: list[bool], index: PlaceIn
             words.append("")
             continue
         word = _keyword_form(token)
+        word = _SHORTHAND.get(word, word)
         if word == "sur" and k == last:
             # "c'est sur ?" written without its accent: at the end it can only be "sûr".
             word = "sûr"
@@ -740,7 +816,59 @@ def _keyword_words(tokens: Sequence[Token], in_place: list[bool], index: PlaceIn
     return words
 
 
-def _score(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
+# Verbs of reported speech: "the embassy said I need a visa" asks about the visa, not the
+# embassy, so a keyword right before one (pronouns and "a" allowed between) is not counted.
+_REPORTING = frozenset({"said", "says", "told", "tells", "dit", "disent", "dire", "disait"})
+_REPORTING_GAP = frozenset({"me", "us", "them", "him", "her", "m", "nous", "a", "ont", "leur"})
+
+
+# A noun before one of these names a neighbourhood ("the airport area", "hospital district"):
+# where a question is about, not a request of its own (danger words keep their sense).
+_AREAS = _set("area areas district districts neighbourhood neighborhood neighbourhoods")
+
+
+def _reported(words: list[str], end: int) -> bool:
+    """Whether a verb of reported speech follows the words that end at `end`."""
+    for word in words[end : end + 3]:
+        if word in _REPORTING:
+            return True
+        if word not in _REPORTING_GAP:
+            return False
+    return False
+
+
+# Out-of-scope words that are also where a traveller is: after a preposition of place ("near
+# my hotel", "from the hotel", "à l'hôtel") they set the scene and ask nothing.
+_SETTINGS = _set(
+    """hotel hotels hostel hostels restaurant restaurants resto beach plage museum musee bar bars
+    airbnb auberge maquis market marche mall"""
+)
+_SETTING_PREPOSITIONS = _set(
+    """in at from near inside outside into around behind opposite by à depuis dans pres devant
+    derriere vers chez"""
+)
+_SETTING_DETERMINERS = _set("the my our this that a l le la les mon ma notre cet cette de du d")
+
+
+def _settings(tokens: Sequence[Token], words: list[str]) -> frozenset[int]:
+    """Positions of out-of-scope words that only say where the traveller is."""
+    found: set[int] = set()
+    for k, word in enumerate(words):
+        if word not in _SETTINGS:
+            continue
+        j = k - 1
+        while j >= 0 and words[j] in _SETTING_DETERMINERS and tokens[j].text.lower() != "à":
+            j -= 1
+        if j >= 0:
+            before = "à" if tokens[j].text.lower() == "à" else words[j]
+            if before in _SETTING_PREPOSITIONS:
+                found.add(k)
+    return frozenset(found)
+
+
+def _score(
+    words: list[str], settings: frozenset[int] = frozenset()
+) -> tuple[dict[str, float], dict[str, int]]:
     """Intent scores from the longest keyword phrases, and where each intent first appears."""
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
@@ -752,7 +880,15 @@ def _score(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
             for phrase in phrases:
                 n = len(phrase.words)
                 if tuple(words[k : k + n]) == phrase.words:
+                    if _reported(words, k + n):
+                        taken = n
+                        break
+                    area = k + n < len(words) and words[k + n] in _AREAS
                     for same in phrases:
+                        if same.intent == UNKNOWN and k in settings:
+                            continue
+                        if area and same.intent != "advisory":
+                            continue
                         if same.words == phrase.words:
                             scores[same.intent] = scores.get(same.intent, 0.0) + same.weight
                             first.setdefault(same.intent, k)
@@ -816,6 +952,8 @@ def _decide(
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
+    elif best in _TOPICS and not has_place and best_score < 2 and unexplained:
+        return UNKNOWN  # "my cat is so cute": a weak cue among words of another topic
     if outside >= best_score:
         return UNKNOWN
     return best
@@ -853,7 +991,7 @@ def _language(
     for k, token in enumerate(tokens):
         if in_place[k]:
             continue
-        word = token.norm
+        word = _SHORTHAND.get(token.norm, token.norm)
         if token.text.isdigit():
             continue
         others += 1

@@ -274,6 +274,35 @@ CASES = [
     ("my friend Chad wants to know the weather", "unknown", "en", None, None, ()),
     ("best chili con carne recipe", "unknown", "en", None, None, ()),
     ("I go to the main market", "unknown", "en", None, None, ()),
+    # Emergencies as they happen: a hotel is where the traveller is, not what is asked.
+    ("gunshots near my hotel in Niamey what do I do", "advisory", "en", "NE", "niamey", ()),
+    ("on entend des tirs à Ouaga", "advisory", "fr", "BF", "ouagadougou", ()),
+    ("best hotel in Niamey", "unknown", "en", "NE", "niamey", ()),
+    # Reported speech: the embassy is the source, the visa the question.
+    ("embasy said i need visa for mali", "entry", "en", "ML", None, ()),
+    ("l'ambassade m'a dit qu'il faut un visa pour le Tchad", "entry", "fr", "TD", None, ()),
+    # Text-message shorthand.
+    ("r u sure its safe in timbuktu", "advisory", "en", "ML", "tombouctou", ()),
+    ("c koi la situation au Tchad", "advisory", "fr", "TD", None, ()),
+    ("sa craint a Gao ?", "advisory", "fr", "ML", "gao", ()),
+    # Going somewhere is a trip, not a departure; an area names where, not what.
+    (
+        "je compte partir au Cameroun en janvier quels sont les risques",
+        "advisory",
+        "fr",
+        "CM",
+        None,
+        (),
+    ),
+    ("is niamey airport area safe to stay tonight", "advisory", "en", "NE", "niamey", ()),
+    ("should we cancel our trip to Sri Lanka", "advisory", "en", "LK", None, ()),
+    # Negations and worries.
+    ("I don't want alerts anymore for Mali", "unsubscribe", "en", "ML", None, ()),
+    ("i dont want notifications anymore", "unsubscribe", "en", None, None, ()),
+    ("je suis inquiète pour mon frère qui vit à Kinshasa", "advisory", "fr", "CD", None, ()),
+    ("mon vol est annulé je suis bloqué à Agadez", "departure", "fr", "NE", "agadez", ()),
+    # A lower-case everyday town loses to a real one.
+    ("taxi price from airport to downtown Nairobi", "unknown", "en", "KE", None, ()),
 ]
 
 
