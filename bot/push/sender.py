@@ -4,7 +4,7 @@
   broadcasts) and one per second per chat, on an absolute schedule (see pacing.py).
 - 429: that chat waits `retry_after`, the others go on. Timeouts, network errors and 5xx: retried
   with exponential backoff, then failed with the reason. 403 or "chat not found": the delivery and
-  the user's subscriptions are paused until the user writes /start again.
+  the user's subscriptions are paused until the user writes /start again (see transport.py).
 - Several deliveries waiting for one user and destination become one message (latest state).
 """
 
@@ -19,9 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.core.model import Text
 from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
@@ -29,6 +26,7 @@ from bot.core.reply import Button
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
 from bot.push.pacing import Pacer
+from bot.push.transport import BotApiTransport, Rejected, RetryLater, Transient, Unreachable
 from bot.store.outbox import (
     Delivery,
     claim,
@@ -39,7 +37,6 @@ from bot.store.outbox import (
     mark_sent,
     recover_in_flight,
 )
-from bot.telegram.keyboards import inline_keyboard
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -57,23 +54,18 @@ class SenderSettings:
     read_timeout: float = 10.0  # seconds to wait for Telegram's answer before retrying
 
 
-def _retry_seconds(error: RetryAfter) -> float:
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
-
-
 class OutboxSender:
     """Sends queued deliveries until stopped; safe to kill at any moment."""
 
     def __init__(
         self,
-        bot: Bot,
+        transport: BotApiTransport,
         db: Database,
         knowledge: KnowledgeCache,
         settings: SenderSettings = SenderSettings(),
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.bot = bot
+        self.transport = transport
         self.db = db
         self.knowledge = knowledge
         self.settings = settings
@@ -174,37 +166,26 @@ class OutboxSender:
         text, buttons = self._compose(group)
         await self._pacer.wait(first.chat_id)
         try:
-            message = await self.bot.send_message(
+            message_id = await self.transport.send_message(
                 first.chat_id,
                 text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=inline_keyboard(buttons),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                allow_paid_broadcast=True if self.settings.rate > TELEGRAM_FREE_RATE else None,
-                read_timeout=self.settings.read_timeout,
+                buttons,
+                paid_broadcast=self.settings.rate > TELEGRAM_FREE_RATE,
+                timeout=self.settings.read_timeout,
             )
-        except RetryAfter as error:
-            wait = _retry_seconds(error)
-            mark_retry(
-                self.db,
-                ids,
-                not_before=self.clock() + wait,
-                reason=f"429 retry after {wait:g}s",
-            )
+        except RetryLater as error:
+            mark_retry(self.db, ids, not_before=self.clock() + error.seconds, reason=error.reason)
             return
-        except Forbidden as error:
-            self._pause(group, f"403 {error.message}")
+        except Unreachable as error:
+            self._pause(group, error.reason)
             return
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                self._pause(group, f"400 {error.message}")
-            else:
-                mark_failed(self.db, ids, reason=f"400 {error.message}"[:300])
+        except Rejected as error:
+            mark_failed(self.db, ids, reason=error.reason[:300])
             return
-        except (TimedOut, NetworkError) as error:
-            self._backoff(group, f"{type(error).__name__}: {error.message}"[:300])
+        except Transient as error:
+            self._backoff(group, error.reason[:300])
             return
-        mark_sent(self.db, ids, message_id=message.message_id, at=dt.datetime.now(dt.UTC))
+        mark_sent(self.db, ids, message_id=message_id, at=dt.datetime.now(dt.UTC))
         self.sent += 1
 
     def _pause(self, group: list[Delivery], reason: str) -> None:

@@ -25,6 +25,7 @@ from bot.i18n import N_, tr
 from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
+from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
 from bot.telegram import alerts
 from bot.telegram import handlers as h
@@ -110,8 +111,12 @@ async def start_background(app: Application) -> None:
     """Start the push sender and the scheduled jobs (digest, end of trips)."""
     svc: h.Services = app.bot_data["vigie"]
     settings = svc.settings
+    transport = app.bot_data.get("vigie_transport")
+    if transport is None:
+        transport = await BotApiTransport(settings.token, settings.base_url).__aenter__()
+        app.bot_data["vigie_transport"] = transport
     sender = OutboxSender(
-        app.bot,
+        transport,
         svc.db,
         svc.knowledge,
         SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
@@ -132,6 +137,9 @@ async def stop_background(app: Application) -> None:
     if sender is not None and task is not None:
         sender.stop()
         await asyncio.wait_for(task, timeout=30)
+    transport = app.bot_data.pop("vigie_transport", None)
+    if transport is not None:
+        await transport.__aexit__(None, None, None)
 
 
 async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
