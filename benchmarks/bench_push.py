@@ -797,8 +797,8 @@ def memory(server: FakeServer, subscribed: Path, tmp: Path) -> None:
         if process.is_alive():
             process.kill()
     print(
-        f"4. memory of a {MEMORY_COUNT:,}-subscriber broadcast (a separate process: real"
-        " telegram.Bot to the fake, rate 1000, no limit):"
+        f"4. memory of a {MEMORY_COUNT:,}-subscriber broadcast (a separate process:"
+        " the sender and its aiohttp transport to the fake, rate 1000, no limit):"
     )
     print(
         f"   process at start: RSS {m['rss_start']:.0f} MiB, ru_maxrss {m['maxrss_start']:.0f} MiB"
@@ -812,7 +812,7 @@ def memory(server: FakeServer, subscribed: Path, tmp: Path) -> None:
     done = "all" if m["sent"] >= MEMORY_COUNT else f"only {m['sent']:,}"
     print(
         f"   drain, bounded to {MEMORY_SECONDS:.0f} s: {done} of {MEMORY_COUNT:,} sent"
-        f" ({m['sent'] / m['drain_s']:.0f} msg/s under tracemalloc, claim-bound: see 1.);"
+        f" ({m['sent'] / m['drain_s']:.0f} msg/s under tracemalloc);"
         f" tracemalloc peak {m['drain_peak'] / MIB:.1f} MiB (held at the end"
         f" {m['drain_current'] / MIB:.1f} MiB, {m['chat_limiters']:,} per-chat limiters);"
         f" sampled RSS peak {m['rss_peak'] - m['rss_start']:+.1f} MiB,"
