@@ -19,7 +19,6 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-SUPPORTED = ("en", "fr")
 DOMAIN = "vigie"
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 

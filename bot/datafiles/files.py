@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,17 +167,3 @@ def read_levels(data_dir: Path) -> dict[str, SourceInfo]:
             labels=labels,
         )
     return sources
-
-
-def label_to_level(sources: dict[str, SourceInfo], source_id: str, label: str) -> int | None:
-    """Our normalised level for a source's wording (case and spacing ignored)."""
-    wanted = " ".join(label.lower().split())
-    for level, wording in sources[source_id].labels.items():
-        if " ".join(wording.en.lower().split()) == wanted:
-            return level
-    return None
-
-
-def codes_of(advisories: Iterable[Advisory]) -> set[str]:
-    """The destination codes of `advisories`."""
-    return {a.code for a in advisories}

@@ -246,11 +246,3 @@ def history_of(db: Database, code: str) -> list[dict[str, object]]:
     ).fetchall()
     keys = ("at", "who", "kind", "major", "summary", "note_en", "note_fr")
     return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def changes_json(changes: list[Change]) -> str:
-    """Changes as JSON, for machine-readable diffs."""
-    return json.dumps(
-        [{"kind": c.kind, "major": c.major, "summary": c.summary} for c in changes],
-        ensure_ascii=False,
-    )
