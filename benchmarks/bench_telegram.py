@@ -50,9 +50,9 @@ from bot.knowledge import KnowledgeCache
 from bot.store.db import open_db
 from bot.store.publish import publish
 from bot.store.users import load_state, save_turn
-from bot.telegram.app import build_application, on_ready, stop_background
 from bot.telegram.flood import FloodControl
 from bot.telegram.keyboards import inline_keyboard
+from tests.e2e.conftest import start_bot, stop_bot
 
 DATA = PROJECT_ROOT / "data"
 TOKEN = "987654:VIGIE-BENCH-TOKEN"
@@ -298,31 +298,20 @@ async def stop_echo(app: Application) -> None:  # type: ignore[type-arg]
 
 def vigie_starter(published: Path) -> Callable[[str, Path], Awaitable[Application]]:  # type: ignore[type-arg]
     async def start_vigie(url: str, tmp: Path) -> Application:  # type: ignore[type-arg]
-        """As tests/e2e/conftest.py start_bot does, on a copy of the published database."""
+        """Vigie as the end-to-end tests start it, on a copy of the published database."""
         db_path = tmp / "vigie.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         shutil.copy(published, db_path)
         settings = Settings(data_dir=DATA, db_path=db_path, token=TOKEN, base_url=url)
-        app = build_application(settings)
-        await app.initialize()
-        await on_ready(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        return app
+        return await start_bot(settings)
 
     return start_vigie
 
 
 async def stop_vigie(app: Application) -> None:  # type: ignore[type-arg]
-    """As tests/e2e/conftest.py stop_bot does."""
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    await stop_background(app)
-    if app.running:
-        await app.stop()
-    await app.shutdown()
+    """As the tests stop the bot, then close its database."""
+    await stop_bot(app)
     app.bot_data["vigie"].db.close()
 
 

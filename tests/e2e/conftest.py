@@ -39,7 +39,7 @@ class Running:
     settings: Settings
 
 
-async def start_bot(api: FakeBotApi, settings: Settings) -> Application:  # type: ignore[type-arg]
+async def start_bot(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Build, initialise and start polling, as `vigie run` does."""
     app = build_application(settings)
     await app.initialize()
@@ -73,7 +73,7 @@ async def bot(spec: BotApiSpec, published_db: Path, tmp_path: Path) -> AsyncIter
             base_url=api.url,
             maintainers=frozenset({MAINTAINER}),
         )
-        app = await start_bot(api, settings)
+        app = await start_bot(settings)
         try:
             yield Running(api, app, settings)
         finally:
