@@ -54,6 +54,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import BaseRequest, RequestData
 
+from benchmarks.fake_process import FakeServerProcess
 from bot.config import PROJECT_ROOT
 from bot.core.model import Text
 from bot.knowledge import KnowledgeCache
@@ -135,83 +136,6 @@ def bench_api(rate_limit: int | None) -> Any:
             }
 
     return BenchApi()
-
-
-def _serve(conn: Connection) -> None:
-    """Child process: a fake Bot API driven by (command, argument) messages on `conn`."""
-    asyncio.run(_serve_async(conn))
-
-
-async def _serve_async(conn: Connection) -> None:
-    api: Any = None
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    running: set[asyncio.Task[None]] = set()
-
-    async def run(command: str, argument: Any) -> None:
-        nonlocal api
-        if command == "reset":
-            if api is not None:
-                await api.close()
-            api = bench_api(argument)
-            if api is not None:
-                await api.start()
-            conn.send(api.url if api is not None else None)
-        elif command == "stats":
-            conn.send(api.stats())
-        elif command == "stop":
-            stopped.set()
-
-    def on_command() -> None:
-        try:
-            command, argument = conn.recv()
-        except EOFError:
-            stopped.set()
-            return
-        task = loop.create_task(run(command, argument))
-        running.add(task)
-        task.add_done_callback(running.discard)
-
-    loop.add_reader(conn.fileno(), on_command)
-    conn.send("ready")
-    await stopped.wait()
-    loop.remove_reader(conn.fileno())
-    if api is not None:
-        await api.close()
-
-
-class FakeServer:
-    """The fake Bot API in a spawned process; `reset(limit)` gives a fresh server, its URL."""
-
-    def __init__(self) -> None:
-        context = mp.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), daemon=True)
-        self._process.start()
-        self._receive(60.0)
-
-    def _receive(self, timeout: float) -> Any:
-        if not self._conn.poll(timeout):
-            raise TimeoutError("the fake Bot API process did not answer")
-        return self._conn.recv()
-
-    def _call(self, command: str, argument: Any = None) -> Any:
-        self._conn.send((command, argument))
-        return self._receive(30.0)
-
-    def reset(self, rate_limit: int | None) -> str:
-        return str(self._call("reset", rate_limit))
-
-    def stats(self) -> dict[str, Any]:
-        return dict(self._call("stats"))
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._conn.send(("stop", None))
-        self._process.join(10)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,7 +364,7 @@ async def pacer_alone(rate: float, seconds: float) -> float:
     return (len(stamps) - 1) / (stamps[-1] - stamps[0])
 
 
-async def paced(server: FakeServer, base: Path, tmp: Path) -> None:
+async def paced(server: FakeServerProcess, base: Path, tmp: Path) -> None:
     """Default settings against a fake enforcing 30 messages/second."""
     url = server.reset(TELEGRAM_RATE)
     db = queued_db(tmp / "paced.db", base, PACED_COUNT)
@@ -448,7 +372,7 @@ async def paced(server: FakeServer, base: Path, tmp: Path) -> None:
     db.execute("UPDATE deliveries SET status = 'queued', attempts = 0")  # undo that claim
     async with fake_transport(url) as bot:
         _, elapsed, finished = await drain(bot, db, SenderSettings(), PACED_TIMEOUT)
-    after = server.stats()
+    after = server.call("stats")
     rate, overall = steady_rate(after["sent_times"])
     not_sent = {k: v for k, v in statuses(db).items() if k != "sent"}
     print(
@@ -473,13 +397,13 @@ async def paced(server: FakeServer, base: Path, tmp: Path) -> None:
     db.close()
 
 
-async def paced_big_queue(server: FakeServer, queued: Path) -> None:
+async def paced_big_queue(server: FakeServerProcess, queued: Path) -> None:
     """The same settings for a few seconds with 100,000 deliveries queued (a real broadcast)."""
     url = server.reset(TELEGRAM_RATE)
     db = open_db(queued)
     async with fake_transport(url) as bot:
         await drain(bot, db, SenderSettings(), PACED_BIG_SECONDS)
-    after = server.stats()
+    after = server.call("stats")
     rate, _ = steady_rate(after["sent_times"])
     print(
         f"   the same with {SUBSCRIBERS:,} queued (the first {PACED_BIG_SECONDS:.0f} s of that"
@@ -489,7 +413,7 @@ async def paced_big_queue(server: FakeServer, queued: Path) -> None:
     db.close()
 
 
-async def ptb_limiter(server: FakeServer) -> None:
+async def ptb_limiter(server: FakeServerProcess) -> None:
     """PTB's AIORateLimiter (defaults: 30/s with a burst of 30, no retries) on the same fake."""
     url = server.reset(TELEGRAM_RATE)
     outcome: Counter[str] = Counter()
@@ -510,7 +434,7 @@ async def ptb_limiter(server: FakeServer) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(one(c) for c in chats)), PACED_TIMEOUT)
         elapsed = time.monotonic() - start
-    after = server.stats()
+    after = server.call("stats")
     rate, _ = steady_rate(after["sent_times"])
     print(
         f"   PTB AIORateLimiter (defaults) sending the same {PACED_COUNT} messages"
@@ -523,16 +447,16 @@ async def ptb_limiter(server: FakeServer) -> None:
 # --------------------------------------------------------------------------------------------
 # 3. Paid-broadcast rate
 # --------------------------------------------------------------------------------------------
-async def fast(server: FakeServer, base: Path, tmp: Path) -> None:
+async def fast(server: FakeServerProcess, base: Path, tmp: Path) -> None:
     """SenderSettings(rate=1000) against a fake without limits, in another process."""
     url = server.reset(None)
     db = queued_db(tmp / "fast.db", base, FAST_COUNT)
-    before = server.stats()
+    before = server.call("stats")
     cpu = time.process_time()
     async with fake_transport(url) as bot:
         _, elapsed, finished = await drain(bot, db, SenderSettings(rate=1000), FAST_TIMEOUT)
     cpu = time.process_time() - cpu
-    after = server.stats()
+    after = server.call("stats")
     times = after["sent_times"]
     rate, overall = steady_rate(times)
     span = (times[-1] - times[0]) if len(times) > 1 else 0.0
@@ -575,7 +499,7 @@ async def fast_in_process(base: Path, tmp: Path) -> None:
     db.close()
 
 
-async def ptb_alone(server: FakeServer, *, quiet: bool = False) -> float:
+async def ptb_alone(server: FakeServerProcess, *, quiet: bool = False) -> float:
     """PTB's Bot alone (no Vigie code), 64 send_message in flight, to the fake in its process."""
     url = server.reset(None)
     slots = asyncio.Semaphore(SenderSettings().concurrency)
@@ -592,7 +516,7 @@ async def ptb_alone(server: FakeServer, *, quiet: bool = False) -> float:
             await asyncio.wait_for(asyncio.gather(*(one(c) for c in chats)), SIDE_TIMEOUT)
     elapsed = time.monotonic() - start
     cpu = time.process_time() - cpu
-    rate, _ = steady_rate(server.stats()["sent_times"])
+    rate, _ = steady_rate(server.call("stats")["sent_times"])
     if quiet:
         return rate
     print(
@@ -603,7 +527,7 @@ async def ptb_alone(server: FakeServer, *, quiet: bool = False) -> float:
     return rate
 
 
-async def ptb_alone_with_sniffio(server: FakeServer, without: float) -> None:
+async def ptb_alone_with_sniffio(server: FakeServerProcess, without: float) -> None:
     """The same with a stand-in `sniffio` module, when the package is missing: httpcore then
     retries a failing `import sniffio` for every lock it makes (encode/httpcore PR #1103)."""
     if importlib.util.find_spec("sniffio") is not None:
@@ -780,7 +704,7 @@ def chat_limiters_memory() -> tuple[float, int]:
     return held / MIB, len(sender._pacer._next_by_key)
 
 
-def memory(server: FakeServer, subscribed: Path, tmp: Path) -> None:
+def memory(server: FakeServerProcess, subscribed: Path, tmp: Path) -> None:
     url = server.reset(None)
     db_path = tmp / "memory.db"
     shutil.copy(subscribed, db_path)
@@ -826,7 +750,7 @@ def memory(server: FakeServer, subscribed: Path, tmp: Path) -> None:
     )
 
 
-async def ptb_alone_and_keep(server: FakeServer, into: list[float]) -> None:
+async def ptb_alone_and_keep(server: FakeServerProcess, into: list[float]) -> None:
     into.append(await ptb_alone(server))
 
 
@@ -858,7 +782,7 @@ def main() -> int:
         if load_spec() is None:
             print(f"Bot API spec absent ({SPEC_PATH}): the fake cannot run; parts 2-4 skipped")
             return 0
-        server = FakeServer()
+        server = FakeServerProcess(bench_api)
         try:
             part("paced send", lambda: paced(server, base, tmp), started)
             part("paced, 100k queued", lambda: paced_big_queue(server, queued), started)

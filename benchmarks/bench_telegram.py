@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import itertools
-import multiprocessing as mp
 import shutil
 import statistics
 import sys
@@ -33,7 +32,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from benchmarks.fake_process import FakeServerProcess
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.answer import respond_to_text
 from bot.core.reply import Reply, UserState
@@ -103,7 +102,7 @@ def messages(count: int) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------
 # The fake Bot API in its own process
 # --------------------------------------------------------------------------------------------
-def bench_api() -> Any:
+def bench_api(_: object = None) -> Any:
     """A FakeBotApi that times the run (first getUpdates → every user answered); None without
     the spec."""
     from tests.e2e.botapi_spec import load_spec
@@ -168,79 +167,6 @@ def bench_api() -> Any:
             }
 
     return BenchApi()
-
-
-def _serve(conn: Connection) -> None:
-    """Child process: a fake Bot API driven by (command, argument) messages on `conn`."""
-    asyncio.run(_serve_async(conn))
-
-
-async def _serve_async(conn: Connection) -> None:
-    api: Any = None
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    running: set[asyncio.Task[None]] = set()
-
-    async def run(command: str, argument: Any) -> None:
-        nonlocal api
-        if command == "reset":
-            if api is not None:
-                await api.close()
-            api = bench_api()
-            if api is not None:
-                await api.start()
-            conn.send(api.url if api is not None else None)
-        elif command == "push":
-            conn.send(api.push(argument))
-        elif command == "result":
-            conn.send(await api.result(argument))
-        elif command == "stop":
-            stopped.set()
-
-    def on_command() -> None:
-        try:
-            command, argument = conn.recv()
-        except EOFError:
-            stopped.set()
-            return
-        task = loop.create_task(run(command, argument))
-        running.add(task)
-        task.add_done_callback(running.discard)
-
-    loop.add_reader(conn.fileno(), on_command)
-    conn.send("ready")
-    await stopped.wait()
-    loop.remove_reader(conn.fileno())
-    if api is not None:
-        await api.close()
-
-
-class FakeServer:
-    """The fake Bot API in a spawned process."""
-
-    def __init__(self) -> None:
-        context = mp.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), daemon=True)
-        self._process.start()
-        self._receive(60.0)
-
-    def _receive(self, timeout: float) -> Any:
-        if not self._conn.poll(timeout):
-            raise TimeoutError("the fake Bot API process did not answer")
-        return self._conn.recv()
-
-    def call(self, command: str, argument: Any = None, timeout: float = 30.0) -> Any:
-        self._conn.send((command, argument))
-        return self._receive(timeout)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._conn.send(("stop", None))
-        self._process.join(10)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +242,7 @@ async def stop_vigie(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def one_run(
-    server: FakeServer,
+    server: FakeServerProcess,
     start: Callable[[str, Path], Awaitable[Application]],  # type: ignore[type-arg]
     stop: Callable[[Application], Awaitable[None]],  # type: ignore[type-arg]
     first_user: int,
@@ -445,7 +371,7 @@ def main() -> int:
         tmp = Path(folder)
         published = tmp / "published.db"
         publish_db(published)
-        server = FakeServer()
+        server = FakeServerProcess(bench_api)
         replies = vigie_replies(published)
         results: dict[str, list[dict[str, Any]]] = {"echo": [], "card": [], "vigie": []}
         bots = {

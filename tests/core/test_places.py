@@ -13,7 +13,6 @@ from babel import Locale
 from bot.core.places import (
     CITIES_PATH,
     PlaceIndex,
-    RegionName,
     build_place_index,
     find_places,
     fuzzy_budget,
@@ -21,20 +20,9 @@ from bot.core.places import (
     resolve_places,
 )
 from bot.core.textnorm import fold, tokenize
+from tests.core.test_understand import REGIONS
 
 PROJECT = Path(__file__).resolve().parents[2]
-REGIONS = (
-    RegionName("ML", "bamako", ("Bamako", "District de Bamako")),
-    RegionName(
-        "ML", "tombouctou", ("Tombouctou", "Timbuktu", "Tombouctou region", "Région de Tombouctou")
-    ),
-    RegionName("ML", "gao", ("Gao", "Gao region", "Région de Gao")),
-    RegionName("ML", "mopti", ("Mopti", "Mopti region", "Région de Mopti")),
-    RegionName("ML", "kidal", ("Kidal", "Kidal region", "Région de Kidal", "Tessalit")),
-    RegionName("BF", "ouagadougou", ("Ouagadougou",)),
-    RegionName("NE", "niamey", ("Niamey",)),
-    RegionName("NE", "agadez", ("Agadez", "Agadez region", "Région d'Agadez", "Arlit")),
-)
 
 
 @pytest.fixture(scope="module")

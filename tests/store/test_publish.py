@@ -156,15 +156,20 @@ def test_new_alert_is_an_event_carrying_its_own_text(data_dir: Path, db) -> None
     assert event.note.en == "Airport road closed."
 
 
-def test_telegram_alert_survives_publish_and_is_exported(data_dir: Path, db) -> None:  # type: ignore[no-untyped-def]
-    write(data_dir, "ML", GOOD)
-    publish(db, data_dir, who="ana", now=NOW)
+def add_telegram_curfew(db) -> None:  # type: ignore[no-untyped-def]
+    """An alert a maintainer sent from Telegram: in the database, not (yet) in the file."""
     current = load_advisory(db, "ML")
     assert current is not None
     urgent = Alert(
         "tg-1", dt.date(2026, 11, 24), "critical", Text("Curfew.", "Couvre-feu."), origin="telegram"
     )
     save_advisory(db, replace(current, alerts=(*current.alerts, urgent)), at="x", last_note="")
+
+
+def test_telegram_alert_survives_publish_and_is_exported(data_dir: Path, db) -> None:  # type: ignore[no-untyped-def]
+    write(data_dir, "ML", GOOD)
+    publish(db, data_dir, who="ana", now=NOW)
+    add_telegram_curfew(db)
     publish(db, data_dir, who="ana", now=NOW)
     assert any(a.id == "tg-1" for a in load_advisory(db, "ML").alerts)  # type: ignore[union-attr]
     export(db, data_dir)
@@ -218,12 +223,7 @@ def test_cli_show_json_gives_level_and_sources(real_data_dir: Path, tmp_path: Pa
 def test_exported_telegram_alert_deleted_from_the_file_stays_deleted(data_dir: Path, db) -> None:  # type: ignore[no-untyped-def]
     write(data_dir, "ML", GOOD)
     publish(db, data_dir, who="ana", now=NOW)
-    current = load_advisory(db, "ML")
-    assert current is not None
-    urgent = Alert(
-        "tg-1", dt.date(2026, 11, 24), "critical", Text("Curfew.", "Couvre-feu."), origin="telegram"
-    )
-    save_advisory(db, replace(current, alerts=(*current.alerts, urgent)), at="x", last_note="")
+    add_telegram_curfew(db)
     export(db, data_dir)
     write(data_dir, "ML", GOOD)  # the maintainer removes the alert from the file
     publish(db, data_dir, who="ana", now=NOW)
