@@ -13,6 +13,7 @@ import click
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.model import Advisory, SourceInfo
+from bot.importers.common import FeedParse
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -411,33 +412,65 @@ def _plain(summary: dict[str, Any], sources: dict[str, SourceInfo], lang: str) -
 
 @main.command("import")
 @click.argument("source", type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]))
-@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", help="Fetch the feed from this URL (default: the source's official feed).")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A saved feed (US, Australia) or country file (Canada, UK); repeat for several.",
+)
+@click.option("--url", help="Fetch the feed (or index) from this URL instead of the official one.")
 @click.pass_context
-def import_(ctx: click.Context, source: str, file_: Path | None, url: str | None) -> None:
-    """Update one source's blocks in the data files from its feed, for review before publishing."""
+def import_(ctx: click.Context, source: str, files: tuple[Path, ...], url: str | None) -> None:
+    """Update one source's blocks in the data files from its feed, for review before publishing.
+    A file that is not the source's feed is refused: nothing is changed."""
     from bot.datafiles.files import DataError
-    from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
-    from bot.importers.common import ImportError_, fetch, merge_entries
+    from bot.importers.common import ImportError_, merge_entries
 
-    modules = {"us-state": us_state, "ca-gac": ca_gac, "uk-fcdo": uk_fcdo, "au-dfat": au_dfat}
-    module = modules[source]
-    if file_ is None and url is None:
-        url = module.FEED_URL
-    raw = file_.read_bytes() if file_ is not None else fetch(url or "")
     settings = _settings(ctx)
     try:
-        entries = module.parse_feed(raw)
-        report = merge_entries(settings.data_dir, source, entries, today=_today())
+        parsed = read_feed(source, files, url)
+        report = merge_entries(settings.data_dir, source, parsed.entries, today=_today())
     except (ImportError_, DataError) as error:
         raise click.ClickException(f"nothing imported: {error}") from error
     click.echo(
-        f"{source}: {len(entries)} entries; {len(report.written)} file(s) written"
+        f"{source}: {len(parsed.entries)} entries; {len(report.written)} file(s) written"
         f" ({len(report.created)} new); {len(report.kept_newer)} kept (feed older than data)."
     )
     for change in report.level_changes:
         click.echo(f"  level change {change} (change note drafted: review it)")
+    for reason in parsed.held:
+        click.echo(f"  held, not imported: {reason}")
     click.echo("Review with `git diff data/`, then `vigie data diff` and `vigie data publish`.")
+
+
+def read_feed(source: str, files: tuple[Path, ...], url: str | None) -> FeedParse:
+    """Parse a source's saved files, or fetch its feed (Canada and the UK: the index, then each
+    country). Raise FeedRefused on anything that is not the source's feed."""
+    from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
+    from bot.importers.common import FeedRefused, fetch
+
+    whole_feeds = {"us-state": us_state, "au-dfat": au_dfat}
+    per_country = {"ca-gac": ca_gac, "uk-fcdo": uk_fcdo}
+    if source in whole_feeds:
+        feed = whole_feeds[source]
+        if len(files) > 1:
+            raise FeedRefused(f"{source} is one feed: give one --file, not {len(files)}")
+        raw = files[0].read_bytes() if files else fetch(url or feed.FEED_URL)
+        return feed.parse_feed(raw)
+    module = per_country[source]
+    if files:
+        pages = [(str(path), path.read_bytes()) for path in files]
+    else:
+        index = module.parse_index(fetch(url or module.INDEX_URL))
+        pages = [(item.url, fetch(item.url)) for item in index]
+    entries = []
+    for where, raw in pages:
+        try:
+            entries.append(module.parse_country(raw))
+        except FeedRefused as error:
+            raise FeedRefused(f"{where}: {error}") from error
+    return FeedParse(entries)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,8 @@ SEVERITIES = ("info", "warning", "critical")
 EMBASSY_KINDS = ("embassy", "consulate")
 EMERGENCY_SERVICES = ("general", "police", "fire", "ambulance", "tourist_police")
 LEVELS = (1, 2, 3, 4)
+# France publishes no numbered levels: its map colours, entered by hand, onto our 1–4.
+FR_MEAE_COLOURS = {"vert": 1, "jaune": 2, "orange": 3, "rouge": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class SourceAdvice:
     url: str
     summary: str = ""
     summary_lang: str = "en"
+    summary_fr: str = ""  # the source's own French, when it publishes one (Canada)
     risks: tuple[str, ...] = ()
     change_note: str = ""
     regions: tuple[SourceRegion, ...] = ()

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from bot.core.model import (
     EMBASSY_KINDS,
     EMERGENCY_SERVICES,
+    FR_MEAE_COLOURS,
     LANGS,
     LEVELS,
     RISKS,
@@ -316,11 +317,13 @@ def _source(r: _Reader, value: Any, path: Path) -> SourceAdvice:
         "url",
         "summary",
         "summary_lang",
+        "summary_fr",
         "risks",
         "change_note",
         "regions",
     )
     t = r.table(value, path, keys)
+    level = _french_level(r, t, path) if t.get("source") == "fr-meae" else None
     risks = r.array(t.get("risks"), (*path, "risks"))
     for risk in risks:
         if risk not in RISKS:
@@ -345,15 +348,33 @@ def _source(r: _Reader, value: Any, path: Path) -> SourceAdvice:
     return SourceAdvice(
         source=r.choice(t, "source", path, SOURCES),
         label=r.string(t, "label", path),
-        level=r.level(t, "level", path),
+        level=level if level is not None else r.level(t, "level", path),
         date=r.date(t, "date", path),
         url=r.url(t, "url", path, required=True),
         summary=r.string(t, "summary", path, required=False),
         summary_lang=summary_lang,
+        summary_fr=r.string(t, "summary_fr", path, required=False),
         risks=tuple(sorted(set(risks), key=lambda x: RISKS.index(x) if x in RISKS else 99)),
         change_note=r.string(t, "change_note", path, required=False),
         regions=tuple(regions),
     )
+
+
+def _french_level(r: _Reader, t: Mapping[str, Any], path: Path) -> int:
+    """France's level, entered by hand as its map colour (label vert / jaune / orange / rouge);
+    `level`, when written, must be the colour's."""
+    colour = t.get("label")
+    if colour not in FR_MEAE_COLOURS:
+        r.fail(
+            (*path, "label"),
+            f"fr-meae label must be a colour of France's map ({', '.join(FR_MEAE_COLOURS)}),"
+            f" not {colour!r}",
+        )
+        return 0
+    level = FR_MEAE_COLOURS[colour]
+    if "level" in t and t["level"] != level:
+        r.fail((*path, "level"), f"level {t['level']!r} is not {colour!r}: write level = {level}")
+    return level
 
 
 def _text_dict(text: Text) -> dict[str, str]:
@@ -430,6 +451,7 @@ def advisory_to_dict(a: Advisory) -> dict[str, Any]:
                     "url": s.url,
                     "summary": s.summary,
                     "summary_lang": s.summary_lang if s.summary else "",
+                    "summary_fr": s.summary_fr,
                     "risks": list(s.risks),
                     "change_note": s.change_note,
                     "regions": [

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 
 from bot.core.model import SourceAdvice, SourceRegion
-from bot.importers.common import FeedEntry, ImportError_, clean_text
+from bot.importers.common import (
+    FeedEntry,
+    FeedParse,
+    FeedRefused,
+    clean_text,
+    load_json,
+    require_count,
+)
 from bot.importers.names import resolve_name
 
 SOURCE = "au-dfat"
 FEED_URL = "https://www.smartraveller.gov.au/destinations-export"
+# The export lists about 180 destinations: far fewer means a truncated or partial file.
+MIN_ITEMS = 150
 _LEVELS = {
     "exercise normal safety precautions": 1,
     "exercise a high degree of caution": 2,
@@ -37,11 +45,22 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def parse_feed(raw: bytes) -> list[FeedEntry]:
-    """Every destination with a level; the "No travel advice" pseudo-destination is skipped."""
+def parse_feed(raw: bytes, *, minimum: int = MIN_ITEMS) -> FeedParse:
+    """Every destination with a level (the "No travel advice" pseudo-destination skipped); an
+    unknown level wording or destination is held for a maintainer. Raise FeedRefused when `raw`
+    is not the export or lists fewer than `minimum` destinations."""
+    data = load_json(raw, "Smartraveller export")
+    if not isinstance(data, list) or not all(
+        isinstance(i, dict) and "field_overall_advice_level" in i for i in data
+    ):
+        raise FeedRefused(
+            "Smartraveller export: expected a list of destinations with"
+            " 'field_overall_advice_level'"
+        )
+    require_count(len(data), minimum, "Smartraveller export", "destinations")
     entries = []
     problems = []
-    for item in json.loads(raw):
+    for item in data:
         title = html.unescape(item.get("title", "")).strip()
         wording = (item.get("field_overall_advice_level") or "").strip()
         level = _LEVELS.get(wording.lower())
@@ -79,6 +98,4 @@ def parse_feed(raw: bytes) -> list[FeedEntry]:
                 title,
             )
         )
-    if problems:
-        raise ImportError_("Smartraveller export: " + "; ".join(problems))
-    return entries
+    return FeedParse(entries, problems)

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import ElementTree
 
 from bot.core.model import RISKS, SOURCES, Advisory, SourceAdvice, SourceInfo, Text
 from bot.datafiles.convert import EARLIEST_PLAUSIBLE
@@ -25,6 +30,11 @@ class ImportError_(Exception):
     """A feed entry could not be imported safely; nothing was written."""
 
 
+class FeedRefused(ImportError_):
+    """The input is not this source's feed, or is broken: nothing was read from it and nothing
+    may be changed. The message says what was expected and what was found."""
+
+
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One destination's advice as read from a feed, before merging."""
@@ -32,6 +42,25 @@ class FeedEntry:
     codes: tuple[str, ...]
     advice: SourceAdvice
     name: str  # the feed's own name for the destination, for messages
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    """One country of a source's index: `key` is what its per-country URL needs."""
+
+    code: str
+    key: str
+    updated: dt.datetime | None
+    url: str
+
+
+@dataclass
+class FeedParse:
+    """What a feed gave: the entries we are sure of, and the doubtful items held back (each a
+    one-line reason for a maintainer)."""
+
+    entries: list[FeedEntry]
+    held: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -53,19 +82,74 @@ def fetch(url: str, timeout: float = 30.0) -> bytes:
         return data
 
 
+# Tags that start a new block when a browser renders them: they separate words, unlike <b> or <a>.
+_BLOCK_TAGS = (
+    r"p|div|section|article|header|footer|aside|nav|main|blockquote|pre|address|figure"
+    r"|ul|ol|dl|dt|dd|table|thead|tbody|tr|td|th|caption|h[1-6]|hr"
+)
+
+
 def clean_text(raw: str) -> str:
-    """HTML to plain text: tags dropped, entities decoded (twice: feeds double-escape),
-    artefacts such as '&**Safety&**' removed, blank lines normalised."""
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h\d>", "\n", raw)
-    text = re.sub(r"(?i)<li[^>]*>", "\n- ", text)
+    """HTML to plain text without gluing words: block tags and <br> become line breaks, list
+    items "- " lines, inline tags vanish; entities decoded (twice: feeds double-escape),
+    artefacts such as '&**Safety&**' removed, a line break inside a sentence (the next line
+    starts in lower case) joined with a space, blank lines normalised."""
+    if "<" not in raw and "&lt;" in raw:
+        raw = html.unescape(raw)  # markup escaped as text: decode it before reading the tags
+    text = re.sub(r"(?i)<br\s*/?>", "\n", raw)
+    text = re.sub(r"(?i)<li\b[^>]*>", "\n- ", text)
+    text = re.sub(rf"(?i)</?(?:{_BLOCK_TAGS}|li)\b[^>]*>", "\n", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = html.unescape(html.unescape(text))
     text = text.replace("&**", "").replace("**", "")
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"(?<=[^\s.!?:;])\n+(?=[a-z])", " ", text)
+    text = re.sub(r"\n-\s*(?=\n|$)", "", text)  # empty list items
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
+
+
+def _found(raw: bytes) -> str:
+    """The start of what was given, for a refusal message."""
+    head = raw[:80].decode("utf-8", "replace")
+    return repr(re.sub(r"\s+", " ", head).strip()) if head.strip() else "an empty file"
+
+
+def load_json(raw: bytes, what: str) -> Any:
+    """Parse a JSON feed, or refuse it saying what it looks like instead."""
+    start = raw.lstrip()[:1]
+    if start == b"<":
+        raise FeedRefused(f"{what}: expected JSON, found HTML or XML: {_found(raw)}")
+    if start not in (b"{", b"["):
+        raise FeedRefused(f"{what}: expected JSON, found {_found(raw)}")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FeedRefused(f"{what}: broken or truncated JSON ({error})") from error
+
+
+def load_rss(raw: bytes, what: str) -> Element:
+    """Parse an RSS feed, or refuse it (HTML page, truncated XML, another format)."""
+    if raw.lstrip()[:1] in (b"{", b"["):
+        raise FeedRefused(f"{what}: expected RSS (XML), found JSON: {_found(raw)}")
+    try:
+        root: Element = ElementTree.fromstring(raw)
+    except ParseError as error:
+        raise FeedRefused(f"{what}: broken or truncated XML ({error}): {_found(raw)}") from error
+    if root.tag != "rss" or root.find("channel") is None:
+        raise FeedRefused(f"{what}: expected an RSS <rss><channel>, found <{root.tag}>")
+    return root
+
+
+def require_count(count: int, minimum: int, what: str, unit: str) -> None:
+    """Refuse an index or feed that lists far fewer destinations than the source publishes."""
+    if count < minimum:
+        raise FeedRefused(
+            f"{what}: only {count} {unit} where at least {minimum} are expected"
+            " (a truncated or partial file?)"
+        )
 
 
 def shorten(text: str, limit: int = 700) -> str:
@@ -101,6 +185,7 @@ _RISK_WORDS = (
             "border clash",
             "civil aviation",
             "war ",
+            "invasion",
         ),
     ),
 )

@@ -150,3 +150,26 @@ def resolve_name(name: str) -> tuple[str, ...]:
         if inside.strip() in index:
             return index[inside.strip()]
     return ()
+
+
+# ISO 3166-1 alpha-3 codes CLDR does not map to our codes (Kosovo's user-assigned codes).
+_ALPHA3_EXTRA = {"XKX": "XK", "XKS": "XK", "KOS": "XK"}
+
+
+@cache
+def _alpha3_index() -> dict[str, str]:
+    from babel.core import get_global
+
+    from bot.datafiles.convert import known_codes
+
+    index = {}
+    for alias, replacements in get_global("territory_aliases").items():
+        single = len(replacements) == 1 and replacements[0] in known_codes()
+        if len(alias) == 3 and alias.isalpha() and single:
+            index[alias.upper()] = replacements[0]
+    return index | _ALPHA3_EXTRA
+
+
+def alpha3_to_alpha2(code: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of an alpha-3 code ("NER" → "NE"), from CLDR; None if unknown."""
+    return _alpha3_index().get(code.upper())
