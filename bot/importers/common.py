@@ -153,12 +153,14 @@ def require_count(count: int, minimum: int, what: str, unit: str) -> None:
 
 
 def shorten(text: str, limit: int = 700) -> str:
-    """Cut `text` at a sentence end before `limit` characters."""
+    """Cut `text` at a sentence end before `limit` characters (never after an initial such as
+    the "S." of "U.S.")."""
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    end = max(cut.rfind(". "), cut.rfind(".\n"))
-    return cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + "…"
+    ends = [m.end() for m in re.finditer(r"(?<!\b[A-Z])\.(?=\s)", cut)]
+    end = ends[-1] if ends else 0
+    return cut[:end] if end > limit // 3 else cut.rsplit(" ", 1)[0] + "…"
 
 
 _RISK_WORDS = (
