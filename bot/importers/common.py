@@ -93,7 +93,7 @@ def clean_text(raw: str) -> str:
     """HTML to plain text without gluing words: block tags and <br> become line breaks, list
     items "- " lines, inline tags vanish; entities decoded (twice: feeds double-escape),
     artefacts such as '&**Safety&**' removed, a line break inside a sentence (the next line
-    starts in lower case) joined with a space, blank lines normalised."""
+    starts in lower case) joined with a space, one line break between blocks."""
     if "<" not in raw and "&lt;" in raw:
         raw = html.unescape(raw)  # markup escaped as text: decode it before reading the tags
     text = re.sub(r"(?i)<br\s*/?>", "\n", raw)
@@ -107,7 +107,7 @@ def clean_text(raw: str) -> str:
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"(?<=[^\s.!?:;])\n+(?=[a-z])", " ", text)
     text = re.sub(r"\n-\s*(?=\n|$)", "", text)  # empty list items
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = re.sub(r"\n{2,}", "\n", text)  # a closing and an opening tag make one line break
     return text.strip()
 
 
