@@ -143,6 +143,18 @@ class Advisory:
         dates = [s.date for s in self.sources] + [a.date for a in self.alerts]
         return max(dates, default=None)
 
+    @property
+    def has_curated_content(self) -> bool:
+        """Whether maintainers wrote anything here beyond the official blocks."""
+        return bool(
+            self.curated_level
+            or self.sections
+            or self.alerts
+            or self.regions
+            or self.emergency
+            or self.embassies
+        )
+
     def source(self, source_id: str) -> SourceAdvice | None:
         """This destination's advice from `source_id`, if any."""
         return next((s for s in self.sources if s.source == source_id), None)

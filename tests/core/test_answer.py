@@ -89,7 +89,8 @@ def test_card_in_english(knowledge: Knowledge) -> None:
     assert "🔴 Level 4 – Do not travel" in text
     assert "October 30, 2025" in text  # the date of the advice, by Babel
     assert "Risks: crime, terrorism, kidnapping, civil unrest, health" in text
-    assert "Latest alerts" in text and "What each government says" in text
+    assert "Earlier alerts (more than 90 days old)" in text  # the alerts of October 2025
+    assert "What each government says" in text
     assert "U.S. Department of State" in text and "Smartraveller" in text
     assert 'href="https://travel.state.gov/' in text
     assert [b.data for b in reply.buttons[0]] == ["sub:ML"]
