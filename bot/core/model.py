@@ -23,6 +23,8 @@ SEVERITIES = ("info", "warning", "critical")
 EMBASSY_KINDS = ("embassy", "consulate")
 EMERGENCY_SERVICES = ("general", "police", "fire", "ambulance", "tourist_police")
 LEVELS = (1, 2, 3, 4)
+# Curated text or an alert older than this is shown as old, and `vigie data check` warns.
+STALE_AFTER = dt.timedelta(days=90)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.core.excerpt import why_sentence
-from bot.core.model import Advisory, Region, SourceAdvice, SourceInfo
+from bot.core.model import STALE_AFTER, Advisory, Region, SourceAdvice, SourceInfo
 from bot.i18n import N_, Tr
 
 MAX_MESSAGE = 4096
-STALE_AFTER = dt.timedelta(days=90)  # curated text or an alert older than this is marked old
 LEVEL_EMOJI = {1: "🟢", 2: "🟡", 3: "🟠", 4: "🔴"}
 LEVEL_NAMES = {
     1: N_("Level 1 – Normal precautions"),
