@@ -8,7 +8,7 @@ import re
 MAX_QUOTE = 280
 
 # "Country Summary: …", "Summary of the advisory: …": a heading glued to the text.
-_LEAD_LABEL = re.compile(r"^(?:[A-Z][\w’'-]*\s*){1,5}:\s+(?=\S)")
+_LEAD_LABEL = re.compile(r"^[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4}:\s+(?=\S)")
 # A full stop ends a sentence unless it closes an initial or a usual abbreviation ("U.S.").
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(]?[A-Z0-9ÀÂÉÈÊÎÔÛÇ])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.|\b(?:Mr|Mrs|Ms|Dr|St|No|etc|e\.g|i\.e|approx|km)\.)$")
