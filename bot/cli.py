@@ -73,8 +73,9 @@ def data() -> None:
 @data.command("check")
 @click.pass_context
 def data_check(ctx: click.Context) -> None:
-    """Validate every data file; errors name the file and the line."""
-    from bot.datafiles.files import DataError, read_all
+    """Validate every data file; errors name the file and the line. Warns (exit 0) about curated
+    text not reviewed for 90 days."""
+    from bot.datafiles.files import DataError, read_all, review_warnings
 
     settings = _settings(ctx)
     try:
@@ -83,7 +84,10 @@ def data_check(ctx: click.Context) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(error.problems)} problem(s) found") from error
-    click.echo(f"{len(advisories)} destinations OK")
+    warnings = review_warnings(settings.data_dir, advisories, _today())
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{len(advisories)} destinations OK, {len(warnings)} warning(s)")
 
 
 @data.command("diff")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -79,6 +80,14 @@ class Tr:
         """A date as travellers read it in this language."""
         return format_date(date, self.lang)
 
+    def ago(self, then: dt.date, today: dt.date) -> str:
+        """How long before `today` `then` was: '13 months ago' / 'il y a 13 mois'."""
+        return format_ago(today - then, self.lang)
+
+    def utc_time(self, moment: dt.datetime) -> str:
+        """The time of day of `moment` in UTC, as '06:05'."""
+        return str(format_time(moment, "HH:mm", tzinfo=dt.UTC, locale=_locale(self.lang)))
+
 
 @cache
 def tr(lang: str) -> Tr:
@@ -96,6 +105,14 @@ def country_name(code: str, lang: str) -> str:
 def format_date(date: dt.date, lang: str) -> str:
     """A date as travellers read it: 'November 12, 2025' / '12 novembre 2025'."""
     return str(babel_format_date(date, format="long", locale=_locale(lang)))
+
+
+def format_ago(elapsed: dt.timedelta, lang: str) -> str:
+    """An elapsed time in words, in the past: '13 months ago' / 'il y a 13 mois' (Babel, CLDR)."""
+    words = format_timedelta(
+        -elapsed, granularity="day", threshold=1.5, add_direction=True, locale=_locale(lang)
+    )
+    return str(words)
 
 
 def catalog_path(lang: str) -> Path:

@@ -3,8 +3,10 @@ out of the database, and reloading it when a publish or an alert changes the dat
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -94,7 +96,8 @@ class KnowledgeCache:
         self._index: PlaceIndex | None = None
 
     def get(self) -> Knowledge:
-        """The knowledge, reloaded if another process (a publish, an alert) changed the data."""
+        """The knowledge, reloaded if another process (a publish, an alert) changed the data, and
+        dated today (UTC) so that cards can tell what is old."""
         with self._lock:
             version = data_version(self._db)
             if self._knowledge is None or version != self._version:
@@ -104,7 +107,7 @@ class KnowledgeCache:
                     self._knowledge = self._load()
                     self._generation = current
             assert self._knowledge is not None
-            return self._knowledge
+            return replace(self._knowledge, today=dt.datetime.now(dt.UTC).date())
 
     def invalidate(self) -> None:
         """Reload at the next get() (after this process itself wrote advisories)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.core import callbacks as cb
 from bot.core.dates import parse_until
@@ -48,12 +48,16 @@ _WANTS_ENGLISH = re.compile(r"\b(anglais|english|inglés|ingles)\b", re.IGNORECA
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
-    """What the core answers from: the published advisories and the place index."""
+    """What the core answers from: the published advisories and the place index, and how
+    current they are (`checked`: source id → last successful check, UTC; `today`: the date the
+    adapter read its clock, for replies given without one)."""
 
     advisories: Mapping[str, Advisory]
     sources: Mapping[str, SourceInfo]
     index: PlaceIndex
     continents: Mapping[str, frozenset[str]]  # africa | europe | … | middle_east → ISO codes
+    checked: Mapping[str, dt.datetime] = field(default_factory=dict)
+    today: dt.date | None = None
 
 
 def reply_language(
@@ -117,7 +121,7 @@ def respond_to_text(
         state = replace(state, pending_intent=intent, pending_at=now)
         return Reply(esc(question), lang, state=state, unmatched="place")
     until = parse_until(text, now.date()) if intent == "subscribe" else None
-    return answer_for(intent, code, region, knowledge, t, state, until=until)
+    return answer_for(intent, code, region, knowledge, t, state, until=until, today=now.date())
 
 
 def answer_for(
@@ -129,8 +133,10 @@ def answer_for(
     state: UserState,
     *,
     until: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Reply:
-    """Answer `intent` about destination `code` (and region); `until` ends a subscription."""
+    """Answer `intent` about destination `code` (and region); `until` ends a subscription;
+    `today` dates the card's freshness (else `knowledge.today`)."""
     advisory = knowledge.advisories.get(code)
     if intent == "subscribe":
         return _subscribe(code, region, knowledge, t, state, until=until)
@@ -141,15 +147,40 @@ def answer_for(
         text = t._("We have no advisory for {country} yet. Check your government's travel advice.")
         return Reply(esc(text.format(country=t.country(code))), t.lang, state=state)
     if intent in INTENT_SECTION:
-        return section_reply(advisory, INTENT_SECTION[intent], knowledge, t, state)
-    return card_reply(advisory, region, knowledge, t, state)
+        return section_reply(advisory, INTENT_SECTION[intent], knowledge, t, state, today=today)
+    return card_reply(advisory, region, knowledge, t, state, today=today)
+
+
+def card_text(
+    advisory: Advisory,
+    region: str | None,
+    knowledge: Knowledge,
+    t: Tr,
+    *,
+    today: dt.date | None = None,
+) -> str:
+    """The advisory card's HTML, with how current it is (`today`, else `knowledge.today`)."""
+    return render_card(
+        advisory,
+        knowledge.sources,
+        t,
+        region_id=region,
+        today=today or knowledge.today,
+        checked=knowledge.checked,
+    )
 
 
 def card_reply(
-    advisory: Advisory, region: str | None, knowledge: Knowledge, t: Tr, state: UserState
+    advisory: Advisory,
+    region: str | None,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+    *,
+    today: dt.date | None = None,
 ) -> Reply:
     """The advisory card with its subscribe and section buttons."""
-    text = render_card(advisory, knowledge.sources, t, region_id=region)
+    text = card_text(advisory, region, knowledge, t, today=today)
     return Reply(text, t.lang, buttons=card_buttons(advisory, region, t, state), state=state)
 
 
@@ -173,10 +204,17 @@ def card_buttons(
 
 
 def section_reply(
-    advisory: Advisory, section: str, knowledge: Knowledge, t: Tr, state: UserState
+    advisory: Advisory,
+    section: str,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+    *,
+    today: dt.date | None = None,
 ) -> Reply:
     """One section, with a way back to the card and to the other sections."""
-    text = render_section(advisory, section, knowledge.sources, t)
+    today = today or knowledge.today
+    text = render_section(advisory, section, knowledge.sources, t, today=today)
     code = advisory.code
     others = [
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
@@ -409,7 +447,7 @@ def respond_to_button(
     now: dt.datetime,
 ) -> Reply:
     """Answer a button press; forged, stale or unknown data gets a short notice and nothing else."""
-    del now
+    today = now.date()
     lang = reply_language(state, None, telegram_lang)
     t = tr(lang)
     press = cb.decode(data)
@@ -419,12 +457,13 @@ def respond_to_button(
     if press.kind == cb.CARD and advisory:
         region = press.region if advisory.region(press.region) else None
         state = replace(state, last_country=press.code, last_region=region)
-        return replace(card_reply(advisory, region, knowledge, t, state), edit=True)
+        return replace(card_reply(advisory, region, knowledge, t, state, today=today), edit=True)
     if press.kind == cb.SECTION and advisory:
         state = replace(state, last_country=press.code)
-        return replace(section_reply(advisory, press.value, knowledge, t, state), edit=True)
+        reply = section_reply(advisory, press.value, knowledge, t, state, today=today)
+        return replace(reply, edit=True)
     if press.kind == cb.PICK:
-        return answer_for(press.value, press.code, None, knowledge, t, state)
+        return answer_for(press.value, press.code, None, knowledge, t, state, today=today)
     if press.kind == cb.SUBSCRIBE:
         return _subscribe(press.code, press.region or None, knowledge, t, state)
     if press.kind == cb.UNSUBSCRIBE:

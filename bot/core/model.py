@@ -25,6 +25,8 @@ EMERGENCY_SERVICES = ("general", "police", "fire", "ambulance", "tourist_police"
 LEVELS = (1, 2, 3, 4)
 # France publishes no numbered levels: its map colours, entered by hand, onto our 1–4.
 FR_MEAE_COLOURS = {"vert": 1, "jaune": 2, "orange": 3, "rouge": 4}
+# Curated text or an alert older than this is shown as old, and `vigie data check` warns.
+STALE_AFTER = dt.timedelta(days=90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,18 @@ class Advisory:
         """The most recent date of any official advice or alert."""
         dates = [s.date for s in self.sources] + [a.date for a in self.alerts]
         return max(dates, default=None)
+
+    @property
+    def has_curated_content(self) -> bool:
+        """Whether maintainers wrote anything here beyond the official blocks."""
+        return bool(
+            self.curated_level
+            or self.sections
+            or self.alerts
+            or self.regions
+            or self.emergency
+            or self.embassies
+        )
 
     def source(self, source_id: str) -> SourceAdvice | None:
         """This destination's advice from `source_id`, if any."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
-from bot.core.model import Advisory, Region, SourceAdvice, SourceInfo
+from bot.core.excerpt import why_sentence
+from bot.core.model import STALE_AFTER, Advisory, Region, SourceAdvice, SourceInfo
 from bot.i18n import N_, Tr
 
 MAX_MESSAGE = 4096
@@ -108,13 +112,20 @@ def render_card(
     *,
     region_id: str | None = None,
     max_alerts: int = 3,
+    today: dt.date | None = None,
+    checked: Mapping[str, dt.datetime] | None = None,
 ) -> str:
-    """The advisory card: headline level, date, risks, regions (the one asked first), latest
-    alerts, then each government's own level side by side."""
+    """The advisory card: headline level and why, how current it is, risks, regions (the one
+    asked first), the officials' regional levels, alerts (older ones as dated history), then
+    each government's own level side by side and when Vigie last checked them. Without `today`
+    nothing is called old."""
     lines = [f"{flag(advisory.code)} <b>{esc(t.country(advisory.code))}</b>"]
     lines.append(f"<b>{level_badge(advisory.level, t)}</b>")
     if advisory.curated_level is not None:
         lines.append(f"<i>{esc(advisory.curated_level.reason.get(t.lang))}</i>")
+    else:
+        lines += official_why(advisory, sources, t)
+    lines += review_lines(advisory, t, today)
     if advisory.latest_date is not None:
         updated = t._("Latest official advice or alert: {date}").format(
             date=t.date(advisory.latest_date)
@@ -136,21 +147,9 @@ def render_card(
             lines.append(f"<b>{esc(regions_title)}</b>")
             lines += [region_line(r, t) for r in shown]
         if len(others) > len(shown):
-            more = len(others) - len(shown)
-            lines.append(
-                esc(
-                    t.ngettext("and %(n)d more region", "and %(n)d more regions", more)
-                    % {"n": more}
-                )
-            )
-
-    alerts = advisory.alerts_newest_first()[:max_alerts]
-    if alerts:
-        alerts_title = t._("Latest alerts")
-        lines += ["", f"<b>{esc(alerts_title)}</b>"]
-        for alert in alerts:
-            emoji = SEVERITY_EMOJI.get(alert.severity, "•")
-            lines.append(f"{emoji} {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
+            lines.append(esc(_more_regions(len(others) - len(shown), t)))
+    lines += official_region_lines(advisory, sources, t, asked=asked)
+    lines += alert_lines(advisory, t, today=today, max_alerts=max_alerts)
 
     if advisory.sources:
         sources_title = t._("What each government says")
@@ -164,18 +163,197 @@ def render_card(
                 f"{source_flag} {link(advice.url, name)}: {LEVEL_EMOJI[advice.level]} "
                 f"{wording} ({esc(t.date(advice.date))})"
             )
+        lines += checked_lines(advisory, t, checked or {})
     else:
         lines += ["", esc(t._("No government advice is on file for this destination yet."))]
     return fit("\n".join(lines))
 
 
+def _more_regions(more: int, t: Tr) -> str:
+    return t.ngettext("and %(n)d more region", "and %(n)d more regions", more) % {"n": more}
+
+
+def is_stale(date: dt.date, today: dt.date | None) -> bool:
+    """Whether something dated `date` is more than STALE_AFTER old (never, without a today)."""
+    return today is not None and today - date > STALE_AFTER
+
+
+def official_why(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+    """One sentence of why, quoted from the most severe government that gives one, attributed
+    (and marked when it is in another language than the reader's); nothing when none does."""
+    ranked = sorted(
+        (s for s in advisory.sources if s.summary), key=lambda s: (s.level, s.date), reverse=True
+    )
+    for advice in ranked:
+        sentence = why_sentence(advice.summary)
+        if sentence is None:
+            continue
+        info = sources.get(advice.source)
+        name = info.name.get(t.lang) if info else advice.source
+        if advice.summary_lang == t.lang:
+            quoted = t._("{source}: “{quote}”")
+        elif advice.summary_lang == "en":
+            quoted = t._("{source} (official text, in English): “{quote}”")
+        else:
+            quoted = t._("{source} (official text, in French): “{quote}”")
+        text = esc(quoted.format(source=name, quote=sentence))
+        return [f"{LEVEL_EMOJI[advice.level]} <i>{text}</i>"]
+    return []
+
+
+def review_lines(advisory: Advisory, t: Tr, today: dt.date | None) -> list[str]:
+    """When maintainers last reviewed our own text; past STALE_AFTER, how long ago, and that the
+    officials' levels are newer when they are. Nothing where we wrote nothing or gave no date."""
+    reviewed = advisory.reviewed
+    if reviewed is None or not advisory.has_curated_content:
+        return []
+    if today is None or not is_stale(reviewed, today):
+        text = t._("Our own text was last reviewed on {date}.").format(date=t.date(reviewed))
+        return [f"📝 {esc(text)}"]
+    if any(s.date > reviewed for s in advisory.sources):
+        text = t._(
+            "Our own text was last reviewed {ago} ({date}) — the official levels below are newer."
+        )
+    else:
+        text = t._("Our own text was last reviewed {ago} ({date}).")
+    text = text.format(ago=t.ago(reviewed, today), date=t.date(reviewed))
+    return [f"⏳ <b>{esc(text)}</b>"]
+
+
+def checked_lines(advisory: Advisory, t: Tr, checked: Mapping[str, dt.datetime]) -> list[str]:
+    """When Vigie last checked this card's governments for changes (the oldest of those checks,
+    so it holds for each); nothing when none of them has been checked."""
+    moments = [checked[s.source] for s in advisory.sources if s.source in checked]
+    if not moments:
+        return []
+    oldest = min(_as_utc(m) for m in moments)
+    text = t._("Vigie last checked these governments for changes on {date} at {time} UTC.")
+    return [f"🔄 {esc(text.format(date=t.date(oldest.date()), time=t.utc_time(oldest)))}"]
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGroup:
+    """Areas that one or more governments put at the same level, in the same words."""
+
+    level: int
+    areas: tuple[str, ...]
+    sources: tuple[str, ...]
+    lang: str
+
+
+def official_region_groups(advisory: Advisory, min_level: int = 3) -> list[RegionGroup]:
+    """The officials' regional levels from `min_level` up, the most severe first; identical
+    areas at the same level from several governments make one group."""
+    groups: dict[tuple[int, tuple[str, ...]], RegionGroup] = {}
+    for advice in advisory.sources:
+        for region in advice.regions:
+            if region.level < min_level or not region.areas:
+                continue
+            key = (region.level, tuple(" ".join(a.casefold().split()) for a in region.areas))
+            found = groups.get(key)
+            if found is None:
+                groups[key] = RegionGroup(
+                    region.level, region.areas, (advice.source,), advice.summary_lang
+                )
+            elif advice.source not in found.sources:
+                groups[key] = replace(found, sources=(*found.sources, advice.source))
+    return sorted(groups.values(), key=lambda g: -g.level)
+
+
+def _names_region(group: RegionGroup, region: Region) -> bool:
+    names = {n.casefold() for n in (region.name.en, region.name.fr, *region.aliases) if len(n) > 2}
+    text = " ".join(group.areas).casefold()
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names)
+
+
+def official_region_lines(
+    advisory: Advisory,
+    sources: Mapping[str, SourceInfo],
+    t: Tr,
+    *,
+    asked: Region | None = None,
+    limit: int = 6,
+) -> list[str]:
+    """'🔴 Areas within 50 km of the Cambodian border — level 4 (United States, Australia)', one
+    line per group at level 3–4; the groups naming the region asked about first, in bold."""
+    groups = official_region_groups(advisory)
+    if not groups:
+        return []
+    if asked is not None:
+        groups.sort(key=lambda g: not _names_region(g, asked))
+    title = esc(t._("Official regional advice"))
+    foreign = {g.lang for g in groups[:limit] if g.lang != t.lang}
+    if foreign == {"en"}:
+        title += " <i>" + esc(t._("(official wording, in English)")) + "</i>"
+    elif foreign == {"fr"}:
+        title += " <i>" + esc(t._("(official wording, in French)")) + "</i>"
+    lines = ["", f"<b>{title}</b>"]
+    for group in groups[:limit]:
+        joined = "; ".join(group.areas)
+        areas = esc(joined[:1].upper() + joined[1:])
+        if asked is not None and _names_region(group, asked):
+            areas = f"<b>{areas}</b>"
+        governments = ", ".join(
+            t.country(sources[s].country) if s in sources else s for s in group.sources
+        )
+        level = t._("level {level}").format(level=group.level)
+        lines.append(f"{LEVEL_EMOJI[group.level]} {areas} — {esc(level)} ({esc(governments)})")
+    if len(groups) > limit:
+        lines.append(esc(_more_regions(len(groups) - limit, t)))
+    return lines
+
+
+def alert_lines(
+    advisory: Advisory, t: Tr, *, today: dt.date | None, max_alerts: int = 3
+) -> list[str]:
+    """The latest alerts, newest first; those older than STALE_AFTER under their own heading,
+    as dated history (no severity sign, which would read as current)."""
+    alerts = advisory.alerts_newest_first()
+    recent = [a for a in alerts if not is_stale(a.date, today)][:max_alerts]
+    earlier = [a for a in alerts if is_stale(a.date, today)][: max_alerts - len(recent)]
+    lines: list[str] = []
+    if recent:
+        alerts_title = t._("Latest alerts")
+        lines += ["", f"<b>{esc(alerts_title)}</b>"]
+        for alert in recent:
+            emoji = SEVERITY_EMOJI.get(alert.severity, "•")
+            lines.append(f"{emoji} {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
+    if earlier:
+        earlier_title = t._("Earlier alerts (more than {days} days old)").format(
+            days=STALE_AFTER.days
+        )
+        lines += ["", f"<b>{esc(earlier_title)}</b>"]
+        for alert in earlier:
+            lines.append(f"🗓 {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
+    return lines
+
+
 def render_section(
-    advisory: Advisory, section: str, sources: Mapping[str, SourceInfo], t: Tr
+    advisory: Advisory,
+    section: str,
+    sources: Mapping[str, SourceInfo],
+    t: Tr,
+    *,
+    today: dt.date | None = None,
 ) -> str:
-    """One curated section; where we hold no checked text, say so and link the official pages."""
+    """One curated section (marked when its review is older than STALE_AFTER); where we hold no
+    checked text, say so and link the official pages."""
     heading = f"{t._(SECTION_TITLES[section])} — {t.country(advisory.code)}"
     lines = [f"{SECTION_EMOJI[section]} <b>{esc(heading)}</b>", ""]
     text = advisory.sections.get(section)
+    if text is not None and advisory.reviewed is not None and is_stale(advisory.reviewed, today):
+        assert today is not None
+        old = t._(
+            "Our own text was last reviewed {ago} ({date}): check the official advice for"
+            " anything newer."
+        ).format(ago=t.ago(advisory.reviewed, today), date=t.date(advisory.reviewed))
+        lines += [f"⏳ <b>{esc(old)}</b>", ""]
     if section == "contacts":
         lines += _contacts(advisory, t)
     if text is not None:

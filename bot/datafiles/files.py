@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.model import LEVELS, SOURCES, Advisory, LevelLabel, SourceInfo, Text
+from bot.core.model import LEVELS, SOURCES, STALE_AFTER, Advisory, LevelLabel, SourceInfo, Text
 from bot.datafiles.convert import Problem, advisory_from_dict, advisory_to_dict
 from bot.datafiles.locate import key_lines, line_of
 from bot.datafiles.toml_writer import dumps_destination
@@ -97,6 +97,33 @@ def read_all(data_dir: Path, today: dt.date | None) -> list[Advisory]:
     if problems:
         raise DataError(problems)
     return advisories
+
+
+def review_warnings(
+    data_dir: Path, advisories: list[Advisory], today: dt.date
+) -> list[FileProblem]:
+    """Files with curated text not reviewed for more than STALE_AFTER (at the line of
+    `reviewed`) or never (at the file): warnings for maintainers, not errors."""
+    warnings = []
+    for advisory in advisories:
+        if not advisory.has_curated_content:
+            continue
+        path = destination_path(data_dir, advisory.code)
+        if advisory.reviewed is None:
+            message = (
+                "curated text with no review date: review it, then add"
+                f" `reviewed = {today.isoformat()}` at the top"
+            )
+            warnings.append(FileProblem(path, None, message))
+        elif today - advisory.reviewed > STALE_AFTER:
+            age = (today - advisory.reviewed).days
+            line = key_lines(path.read_text(encoding="utf-8")).get(("reviewed",))
+            message = (
+                f"curated text last reviewed {advisory.reviewed.isoformat()}, {age} days ago:"
+                f" check it against the official advice, then set `reviewed = {today.isoformat()}`"
+            )
+            warnings.append(FileProblem(path, line, message))
+    return warnings
 
 
 def write_destination(data_dir: Path, advisory: Advisory) -> Path:

@@ -17,11 +17,13 @@ from bot.core.answer import (
     respond_to_text,
     welcome,
 )
+from bot.core.excerpt import why_sentence
+from bot.core.model import STALE_AFTER, Advisory
 from bot.core.places import build_place_index
 from bot.core.render import MAX_MESSAGE, render_card, render_section, strip_tags
 from bot.core.reply import Reply, Subscription, UserState
 from bot.datafiles.files import read_all, read_levels
-from bot.i18n import catalog_path, tr
+from bot.i18n import Tr, catalog_path, tr
 from bot.knowledge import continents, region_names
 from tests.conftest import DATA, TODAY
 
@@ -89,7 +91,8 @@ def test_card_in_english(knowledge: Knowledge) -> None:
     assert "🔴 Level 4 – Do not travel" in text
     assert "October 30, 2025" in text  # the date of the advice, by Babel
     assert "Risks: crime, terrorism, kidnapping, civil unrest, health" in text
-    assert "Latest alerts" in text and "What each government says" in text
+    assert "Earlier alerts (more than 90 days old)" in text  # the alerts of October 2025
+    assert "What each government says" in text
     assert "U.S. Department of State" in text and "Smartraveller" in text
     assert 'href="https://travel.state.gov/' in text
     assert [b.data for b in reply.buttons[0]] == ["sub:ML"]
@@ -278,18 +281,44 @@ def test_forget_asks_then_deletes(knowledge: Knowledge) -> None:
 def test_every_card_and_section_fits_telegram_and_is_well_formed_html(knowledge: Knowledge) -> None:
     from tests.e2e.botapi_spec import parse_html
 
+    checked = {s: dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC) for s in knowledge.sources}
     for lang in ("en", "fr"):
         t = tr(lang)
         for advisory in knowledge.advisories.values():
-            texts = [render_card(advisory, knowledge.sources, t)]
+            card = render_card(advisory, knowledge.sources, t, today=TODAY, checked=checked)
+            texts = [card, render_card(advisory, knowledge.sources, t)]
             texts += [
-                render_section(advisory, s, knowledge.sources, t) for s in ("security", "contacts")
+                render_section(advisory, s, knowledge.sources, t, today=TODAY)
+                for s in ("security", "contacts")
             ]
             for text in texts:
                 assert len(strip_tags(text)) <= MAX_MESSAGE
                 parsed = parse_html(text)
                 assert parsed.errors == [], (advisory.code, lang, parsed.errors)
                 assert len(parsed.text) <= MAX_MESSAGE
+            assert_freshness_and_regions_shown(advisory, card, t)
+
+
+def assert_freshness_and_regions_shown(advisory: Advisory, card: str, t: Tr) -> None:
+    """The card says how current it is, the officials' regional levels and a why, where we hold
+    the data for them."""
+    where = (advisory.code, t.lang)
+    if advisory.sources:
+        assert "🔄" in card, where  # when Vigie last checked the governments
+        for source in advisory.sources:
+            assert t.date(source.date) in card, where
+    if advisory.reviewed is not None and advisory.has_curated_content:
+        assert ("⏳" in card) == (TODAY - advisory.reviewed > STALE_AFTER), where
+        assert t.date(advisory.reviewed) in card, where
+    high = {a for s in advisory.sources for r in s.regions if r.level >= 3 for a in r.areas}
+    if high:
+        title = "Avis officiels par région" if t.lang == "fr" else "Official regional advice"
+        assert title in card, where
+        assert any(area[1:] in strip_tags(card) for area in high), where
+    quotable = [s for s in advisory.sources if s.summary and why_sentence(s.summary)]
+    if advisory.curated_level is None and quotable:
+        why = card.split("\n")[2]  # under the headline level
+        assert why.endswith("”</i>") or why.endswith("\u00a0»</i>"), where
 
 
 def test_data_is_escaped_in_html(knowledge: Knowledge) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.datafiles.files import DataError, read_all, read_destination
+from bot.datafiles.files import DataError, read_all, read_destination, review_warnings
 from tests.conftest import TODAY
 
 GOOD = """code = "ML"
@@ -128,3 +129,25 @@ def test_cli_check_exits_non_zero_naming_file_and_line(data_dir: Path) -> None:
 def test_project_data_is_valid() -> None:
     result = CliRunner().invoke(main, ["data", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_check_warns_about_curated_text_not_reviewed_for_90_days(data_dir: Path) -> None:
+    write(data_dir, "ML", GOOD.replace('code = "ML"\n', 'code = "ML"\nreviewed = 2025-11-05\n'))
+    write(data_dir, "NE", GOOD.replace('"ML"', '"NE"'))  # curated, never reviewed
+    fresh = f"reviewed = {dt.datetime.now(dt.UTC).date().isoformat()}\n"
+    write(data_dir, "BF", GOOD.replace('code = "ML"\n', f'code = "BF"\n{fresh}'))
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "data", "check"])
+    assert result.exit_code == 0, result.output
+    folder = data_dir / "destinations"
+    stale = f"warning: {folder / 'ML.toml'}:2: curated text last reviewed 2025-11-05,"
+    assert stale in result.output
+    assert f"warning: {folder / 'NE.toml'}: curated text with no review date" in result.output
+    assert "BF.toml" not in result.output
+    assert "3 destinations OK, 2 warning(s)" in result.output
+
+
+def test_review_warnings_leave_official_only_files_alone(data_dir: Path) -> None:
+    official = GOOD[GOOD.index("[[sources]]") :]
+    write(data_dir, "ML", 'code = "ML"\n\n' + official)
+    advisories = read_all(data_dir, TODAY)
+    assert review_warnings(data_dir, advisories, TODAY) == []
