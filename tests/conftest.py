@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,12 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the team's shared fixtures live beside the project")
     return path
+
+
+def with_change_note(toml_text: str, note: str) -> str:
+    """A destination file's text with its `[change_note]` table replaced by `note` (a table)."""
+    kept = re.sub(r"\n\[change_note\]\n(?:(?:en|fr) = .*\n)+", "\n", toml_text)
+    return kept + note
 
 
 @pytest.fixture

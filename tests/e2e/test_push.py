@@ -16,7 +16,7 @@ from bot.push.jobs import end_trips, send_digests
 from bot.store.db import open_db, write_transaction
 from bot.store.outbox import status_counts
 from bot.store.publish import publish
-from tests.conftest import DATA
+from tests.conftest import DATA, with_change_note
 
 from .conftest import Running
 
@@ -63,7 +63,7 @@ def change_mali(data_dir: Path, *, level: int, note: str = NOTE) -> None:
     text = re.sub(
         r"\[curated_level\]\nlevel = \d", f"[curated_level]\nlevel = {level}", text, count=1
     )
-    path.write_text(text.split("\n[change_note]")[0] + note, encoding="utf-8")
+    path.write_text(with_change_note(text, note), encoding="utf-8")
 
 
 def publish_change(bot: Running, data_dir: Path, level: int = 3, note: str = NOTE) -> int:
@@ -232,7 +232,8 @@ async def test_daily_digest_is_one_message_per_subscriber(bot: Running, data_cop
     text = niger.read_text(encoding="utf-8").replace(
         "[curated_level]\nlevel = 4", "[curated_level]\nlevel = 3", 1
     )
-    niger.write_text(text + '\n[change_note]\nen = "Lowered."\nfr = "Abaissé."\n', encoding="utf-8")
+    note = '\n[change_note]\nen = "Lowered."\nfr = "Abaissé."\n'
+    niger.write_text(with_change_note(text, note), encoding="utf-8")
     publish(db, data_copy, who="test", now=NOW)
     await bot.api.idle(quiet=1.0)
     assert bot.api.sent_messages(10_801) == []  # held for the digest

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.store.db import open_db, write_transaction
 from bot.store.publish import publish
-from tests.conftest import DATA, PROJECT
+from tests.conftest import DATA, PROJECT, with_change_note
 
 from .botapi_spec import BotApiSpec
 from .conftest import TOKEN
@@ -46,7 +46,7 @@ def _prepare(db_path: Path, data_dir: Path) -> None:
             )
     mali = data_dir / "destinations" / "ML.toml"
     text = re.sub(r"\[curated_level\]\nlevel = \d", "[curated_level]\nlevel = 3", mali.read_text())
-    mali.write_text(text + '\n[change_note]\nen = "Lowered."\nfr = "Abaissé."\n')
+    mali.write_text(with_change_note(text, '\n[change_note]\nen = "Lowered."\nfr = "Abaissé."\n'))
     report = publish(db, data_dir, who="test", now=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
     assert report.events == 1
     assert db.execute("SELECT count(*) FROM deliveries WHERE status = 'queued'").fetchone()[0] == (
