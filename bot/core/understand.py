@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from bot.core.places import (
     PlaceMatch,
     after_preposition,
     find_places,
+    near_misses,
     resolve_places,
 )
 from bot.core.textnorm import Token, fold, tokenize
@@ -35,20 +37,32 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-INTENTS = (
-    "advisory",
-    "health",
-    "entry",
-    "departure",
-    "contacts",
-    "subscribe",
-    "unsubscribe",
-    "subscriptions",
-    "hotspots",
-    "language",
-    "help",
-    "unknown",
-)
+class Intent(StrEnum):
+    """What a message asks (string-compatible: `Intent.ADVISORY == "advisory"`)."""
+
+    ADVISORY = "advisory"
+    HEALTH = "health"
+    ENTRY = "entry"
+    DEPARTURE = "departure"
+    CONTACTS = "contacts"
+    SUBSCRIBE = "subscribe"
+    UNSUBSCRIBE = "unsubscribe"
+    SUBSCRIPTIONS = "subscriptions"
+    HOTSPOTS = "hotspots"
+    LANGUAGE = "language"
+    HELP = "help"
+    UNKNOWN = "unknown"
+    EMERGENCY = "emergency"  # detail: the kind ("kidnapping", "robbery"… "help")
+    COMPARE = "compare"  # "X or Y": places holds both
+    ROUTE = "route"  # "from X to Y by road": detail is the means
+    BORDER = "border"  # "the X-Y border"
+    SMALLTALK = "smalltalk"  # detail: "thanks", "greeting", "ack", "bye"
+
+
+INTENTS = tuple(i.value for i in Intent)
+# Kinds of emergency and of small talk, most specific first (a tie goes to the first).
+EMERGENCY_KINDS = ("kidnapping", "assault", "robbery", "arrest", "passport", "injury", "help")
+SMALLTALK_KINDS = ("thanks", "bye", "greeting", "ack")
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 UNKNOWN = "unknown"
 # When two intents score the same, the more specific request wins.
@@ -63,7 +77,9 @@ _TIE_ORDER = (
     "contacts",
     "health",
     "advisory",
+    "emergency",  # a weak plea ("help us, is Haiti safe?") loses a tie; a strong one wins outright
     "help",
+    "smalltalk",
 )
 
 
@@ -80,6 +96,11 @@ class Understanding:
     candidates: tuple[str, ...]  # ISO codes when the place is ambiguous, else ()
     score: float  # 0-100 confidence of the place match (100 exact), 0 when no place
     continent: str | None = None  # for hotspots "in Africa"
+    places: tuple[str, ...] = ()  # every distinct country named, in message order
+    # True when the place is not safe to answer on (a short typo, a name hiding another, two
+    # plausible readings): `candidates` are then "did you mean…?" options, best first.
+    uncertain: bool = False
+    detail: str | None = None  # emergency kind, small-talk kind, or a route's means
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
@@ -93,6 +114,9 @@ class Understanding:
             "candidates": list(self.candidates),
             "score": self.score,
             "continent": self.continent,
+            "places": list(self.places),
+            "uncertain": self.uncertain,
+            "detail": self.detail,
         }
 
 
@@ -132,7 +156,8 @@ class Vocabulary:
 
 
 def _line_of(text: str, needle: str) -> int:
-    at = text.find(needle)
+    at = text.find("\n" + needle)
+    at = at + 1 if at >= 0 else text.find(needle)
     return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
@@ -224,6 +249,8 @@ _SHARED_WORDS = _VOCAB.shared
 _NEUTRAL = _VOCAB.neutral
 _SHORTHAND = _VOCAB.shorthand
 _CONTINENTS = _VOCAB.continents
+_CUES = _VOCAB.cues
+_MEANS = _VOCAB.means
 
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
 # countries only when the message asks for one.
@@ -286,6 +313,8 @@ def _correct(word: str) -> str | None:
                 found.add(candidate)
     if len({_WORD_INTENTS.get(w, frozenset({w})) for w in found}) != 1:
         return None  # "dangeroux" is dangereux or dangerous: both fine; "fights" is not
+    if any("emergency" in _WORD_INTENTS.get(w, ()) and len(w) < 7 for w in found):
+        return None  # an emergency is read as written: "argent" (money) is not "urgent"
     return min(found)
 
 
@@ -297,13 +326,14 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
     tokens = tokenize(text)
     matches = find_places(text, index, tokens=tokens, protected=_PROTECTED)
     words = _keyword_words(tokens, _covered(matches, len(tokens)), index)
-    scores, first = _score(words, _settings(tokens, words))
-    if not matches and any(i in _ABOUT_A_PLACE for i in scores):
+    scored = _score(words, _settings(tokens, words))
+    if not matches and any(i in _ABOUT_A_PLACE for i in scored.scores):
         # A question about a place whose name is an everyday word at the start: "Nice est sûre ?"
         matches = find_places(text, index, tokens=tokens, protected=_PROTECTED, lenient=True)
         if matches:
             words = _keyword_words(tokens, _covered(matches, len(tokens)), index)
-            scores, first = _score(words, _settings(tokens, words))
+            scored = _score(words, _settings(tokens, words))
+    scores, first = scored.scores, scored.first
     unexplained = _unexplained(tokens, words)
     if unexplained and not any(i != UNKNOWN for i in scores):
         # Lower case and nothing asked about it: "roast turkey" is no country.
@@ -337,9 +367,21 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         continent = None
     choice = resolve_places(matches, tokens, leaving=intent == "departure") if matches else None
     lang = _language(text, tokens, _covered(matches, len(tokens)), choice, matches)
+    detail = None
+    if intent == "emergency":
+        detail = scored.detail("emergency", EMERGENCY_KINDS)
+    elif intent == "smalltalk":
+        detail = scored.detail("smalltalk", SMALLTALK_KINDS)
     if choice is None:
-        return Understanding(text, lang, intent, None, None, None, (), 0.0, continent)
-    return Understanding(
+        near: tuple[str, ...] = ()
+        if intent in _ABOUT_A_PLACE:
+            # "Mail safe?": no place, but a word one letter from one. Ask, never assume.
+            near = near_misses(tokens, index, _PROTECTED)
+        return Understanding(
+            text, lang, intent, None, None, None, near, 0.0, continent,
+            uncertain=bool(near), detail=detail,
+        )
+    understood = Understanding(
         text,
         lang,
         intent,
@@ -349,6 +391,95 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         choice.candidates,
         choice.score,
         continent,
+        places=choice.places,
+        uncertain=choice.uncertain,
+        detail=detail,
+    )
+    return _two_places(understood, tokens, matches, index, scores)
+
+
+# Intents a question about two places replaces: what else they ask is about both places.
+_TWO_PLACE_INTENTS = frozenset({"advisory", "departure", "hotspots", "entry", UNKNOWN})
+
+
+def _two_places(
+    understood: Understanding,
+    tokens: Sequence[Token],
+    matches: Sequence[PlaceMatch],
+    index: PlaceIndex,
+    scores: dict[str, float],
+) -> Understanding:
+    """A border, a route or a comparison when the message names two countries."""
+    intent = understood.intent
+    if intent not in _TWO_PLACE_INTENTS or understood.uncertain:
+        return understood
+    norms = [t.norm for t in tokens]
+    present = set(norms)
+    places = list(understood.places)
+    departure = scores.get("departure", 0.0) if intent == "departure" else 0.0
+    means = next((kind for word in norms for kind, ws in _MEANS.items() if word in ws), None)
+    first_of = {}
+    for m in matches:
+        if m.name.countries:
+            first_of.setdefault(m.name.countries[0], m)
+    a = first_of.get(places[0]) if places else None
+    b = first_of.get(places[1]) if len(places) > 1 else None
+    # "from Bamako to Dakar", "du Maroc à la Mauritanie": a journey from one to the other.
+    from_to = (
+        a is not None
+        and b is not None
+        and _word_before(tokens, a) in _CUES.get("route_from", frozenset())
+        and _word_before(tokens, b) in _CUES.get("route_to", frozenset())
+    )
+    if present & _CUES.get("border", frozenset()) and not from_to and departure < 4:
+        # "the thai cambodian border": countries named by their adjective count here.
+        covered = _covered(matches, len(tokens))
+        named = [(m.start, c) for m in matches for c in m.name.countries[:1]]
+        named += [
+            (k, index.demonyms[w])
+            for k, w in enumerate(norms)
+            if not covered[k] and w in index.demonyms
+        ]
+        ordered = list(dict.fromkeys(c for _, c in sorted(named)))
+        if len(ordered) >= 2 and set(places) <= set(ordered):
+            places = ordered
+        if len(places) >= 2:
+            return _about_both(understood, "border", places)
+    if a is None or b is None:
+        return understood
+    if intent == UNKNOWN and scores.get(UNKNOWN, 0.0) >= 3:
+        return understood  # "Mali vs Senegal score"
+    between = set(norms[a.end : b.start])
+    if not from_to and (
+        between & _CUES.get("compare", frozenset()) or present & _CUES.get("compare_words", frozenset())
+    ):
+        return _about_both(understood, "compare", places)
+    if (from_to and (means or intent != "departure")) or (means and departure < 4):
+        # Crossing from one to the other with no means said is still a departure question.
+        return _about_both(understood, "route", places, detail=means or "road")
+    return understood
+
+
+def _word_before(tokens: Sequence[Token], match: PlaceMatch) -> str:
+    """The word before a place, articles skipped ("du Maroc à la Mauritanie")."""
+    k = match.start - 1
+    while k >= 0 and tokens[k].norm in ("the", "le", "la", "les", "l"):
+        k -= 1
+    return tokens[k].norm if k >= 0 else ""
+
+
+def _about_both(
+    understood: Understanding, intent: str, places: list[str], detail: str | None = None
+) -> Understanding:
+    """The understanding of a question about two or more countries, the first one leading."""
+    region = understood.region if understood.country == places[0] else None
+    return replace(
+        understood,
+        intent=intent,
+        country=places[0],
+        region=region,
+        places=tuple(places),
+        detail=detail,
     )
 
 
@@ -473,12 +604,28 @@ def _settings(tokens: Sequence[Token], words: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
-def _score(
-    words: list[str], settings: frozenset[int] = frozenset()
-) -> tuple[dict[str, float], dict[str, int]]:
+@dataclass
+class _Scores:
+    """Each intent's score, where it first appears, and the score of each kind (detail)."""
+
+    scores: dict[str, float]
+    first: dict[str, int]
+    details: dict[str, dict[str, float]]
+
+    def detail(self, intent: str, order: Sequence[str]) -> str | None:
+        """The kind of `intent` that scored most (the first of `order` on a tie)."""
+        kinds = self.details.get(intent, {})
+        if not kinds:
+            return None
+        return max(kinds, key=lambda d: (kinds[d], -order.index(d) if d in order else -99))
+
+
+def _score(words: list[str], settings: frozenset[int] = frozenset()) -> _Scores:
     """Intent scores from the longest keyword phrases, and where each intent first appears."""
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
+    details: dict[str, dict[str, float]] = {}
+    hypothetical = _CUES.get("hypothetical", frozenset())
     k = 0
     while k < len(words):
         phrases = _PHRASES.get(words[k])
@@ -496,19 +643,31 @@ def _score(
                             continue
                         if area and same.intent != "advisory":
                             continue
+                        if same.intent == "emergency" and (
+                            hypothetical & set(words[max(0, k - 4) : k])
+                            or (k + n < len(words) and words[k + n] in hypothetical)
+                        ):
+                            # "who do I call if I'm robbed", "kidnapped threats": not happening now
+                            continue
                         if same.words == phrase.words:
                             scores[same.intent] = scores.get(same.intent, 0.0) + same.weight
                             first.setdefault(same.intent, k)
+                            if same.detail:
+                                kinds = details.setdefault(same.intent, {})
+                                kinds[same.detail] = kinds.get(same.detail, 0.0) + same.weight
                     taken = n
                     break
         k += taken
-    return scores, first
+    return _Scores(scores, first, details)
 
 
+# An emergency this strong (an event: "kidnapped", "passport stolen"; a plea: "aidez-moi") wins
+# over every other request of the message.
+EMERGENCY_FIRST = 4.0
 # Intents about the destination itself: when a message asks two of these, the first one asked
 # is the question ("is it safe, and do I need a visa?").
 _TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
-_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe"}
+_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency"}
 _MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
 
 
@@ -528,10 +687,19 @@ def _decide(
     (`many`: a continent is named) is the hotspots list.
     """
     outside = scores.get(UNKNOWN, 0.0)
+    if scores.get("emergency", 0.0) >= EMERGENCY_FIRST:
+        return "emergency"  # whatever else the message asks, the emergency comes first
     ranked = sorted(
-        (s, -_TIE_ORDER.index(i), i) for i, s in scores.items() if i != UNKNOWN and s > 0
+        (s, -_TIE_ORDER.index(i), i)
+        for i, s in scores.items()
+        if i not in (UNKNOWN, "smalltalk") and s > 0
     )
     if not ranked:
+        small = scores.get("smalltalk", 0.0)
+        if small and not has_place and outside < small:
+            return "smalltalk"  # "thanks!", "ok", "bonjour"
+        if small and has_place and outside == 0:
+            return "advisory"  # "yo is it chill in Accra rn"
         return "advisory" if has_place and outside == 0 and not unexplained else UNKNOWN
     best_score, _, best = ranked[-1]
     present = set(words)
@@ -559,8 +727,10 @@ def _decide(
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
-    elif best in _TOPICS and not has_place and best_score < 2 and unexplained:
-        return UNKNOWN  # "my cat is so cute": a weak cue among words of another topic
+    elif best in _TOPICS and not has_place and (best_score < 2 or best_score < 3 and unexplained):
+        # "my cat is so cute", "how can I root an android phone": a weak cue among words of
+        # another topic.
+        return UNKNOWN
     if outside >= best_score:
         return UNKNOWN
     return best
