@@ -453,10 +453,10 @@ def _two_places(
     if not from_to and (
         between & _CUES.get("compare", frozenset()) or present & _CUES.get("compare_words", frozenset())
     ):
-        return _about_both(understood, "compare", places)
+        return _about_both(understood, "compare", places, a)
     if (from_to and (means or intent != "departure")) or (means and departure < 4):
         # Crossing from one to the other with no means said is still a departure question.
-        return _about_both(understood, "route", places, detail=means or "road")
+        return _about_both(understood, "route", places, a, detail=means or "road")
     return understood
 
 
@@ -469,10 +469,16 @@ def _word_before(tokens: Sequence[Token], match: PlaceMatch) -> str:
 
 
 def _about_both(
-    understood: Understanding, intent: str, places: list[str], detail: str | None = None
+    understood: Understanding,
+    intent: str,
+    places: list[str],
+    lead: PlaceMatch | None = None,
+    detail: str | None = None,
 ) -> Understanding:
     """The understanding of a question about two or more countries, the first one leading."""
     region = understood.region if understood.country == places[0] else None
+    if lead is not None and lead.name.places[0].country == places[0]:
+        region = lead.name.places[0].region  # "from Bamako to Dakar": Bamako's own advice
     return replace(
         understood,
         intent=intent,
