@@ -733,7 +733,9 @@ def _decide(
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
-    elif best in _TOPICS and not has_place and (best_score < 2 or best_score < 3 and unexplained):
+    elif best in _TOPICS and not has_place and (
+        best_score < 2 or (best_score < 3 and unexplained) or (best_score < 4 and unexplained >= 2)
+    ):
         # "my cat is so cute", "how can I root an android phone": a weak cue among words of
         # another topic.
         return UNKNOWN
