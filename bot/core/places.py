@@ -14,6 +14,7 @@ letters and two beyond, and never for a word that is itself an everyday word ("m
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -211,13 +212,6 @@ class PlaceIndex:
                     far.setdefault((key.count(" "), length), []).append(key)
         self._near = near
         self._far = far
-        # Countries and capitals under their deletions, everyday words included ("Mali" for "mail").
-        main: dict[str, list[str]] = {}
-        for key, entry in names.items():
-            if entry.places and entry.places[0].kind in (COUNTRY, CAPITAL) and len(key) >= 4:
-                for variant in _deletions(key) | {key}:
-                    main.setdefault(variant, []).append(key)
-        self._main = main
         longest: dict[str, int] = {}
         for key in names:
             first, _, _ = key.partition(" ")
@@ -238,6 +232,17 @@ class PlaceIndex:
     def longest_from(self, word: str) -> int:
         """How many words the longest name starting with `word` has (0: none)."""
         return self._longest.get(word, 0)
+
+    @functools.cached_property
+    def _main(self) -> dict[str, list[str]]:
+        """Countries and capitals under their deletions, everyday words included ("mali" for
+        "mail"); built on first use, as few messages need it."""
+        main: dict[str, list[str]] = {}
+        for key, entry in self.names.items():
+            if entry.places and entry.places[0].kind in (COUNTRY, CAPITAL) and len(key) >= 4:
+                for variant in _deletions(key) | {key}:
+                    main.setdefault(variant, []).append(key)
+        return main
 
     def near_countries(self, word: str) -> list[str]:
         """Country and capital names one edit from `word` (not the word itself)."""

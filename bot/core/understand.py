@@ -378,8 +378,17 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             # "Mail safe?": no place, but a word one letter from one. Ask, never assume.
             near = near_misses(tokens, index, _PROTECTED)
         return Understanding(
-            text, lang, intent, None, None, None, near, 0.0, continent,
-            uncertain=bool(near), detail=detail,
+            text,
+            lang,
+            intent,
+            None,
+            None,
+            None,
+            near,
+            0.0,
+            continent,
+            uncertain=bool(near),
+            detail=detail,
         )
     understood = Understanding(
         text,
@@ -418,7 +427,7 @@ def _two_places(
     places = list(understood.places)
     departure = scores.get("departure", 0.0) if intent == "departure" else 0.0
     means = next((kind for word in norms for kind, ws in _MEANS.items() if word in ws), None)
-    first_of = {}
+    first_of: dict[str, PlaceMatch] = {}
     for m in matches:
         if m.name.countries:
             first_of.setdefault(m.name.countries[0], m)
@@ -451,7 +460,8 @@ def _two_places(
         return understood  # "Mali vs Senegal score"
     between = set(norms[a.end : b.start])
     if not from_to and (
-        between & _CUES.get("compare", frozenset()) or present & _CUES.get("compare_words", frozenset())
+        between & _CUES.get("compare", frozenset())
+        or present & _CUES.get("compare_words", frozenset())
     ):
         return _about_both(understood, "compare", places, a)
     if (from_to and (means or intent != "departure")) or (means and departure < 4):
@@ -733,8 +743,14 @@ def _decide(
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
-    elif best in _TOPICS and not has_place and (
-        best_score < 2 or (best_score < 3 and unexplained) or (best_score < 4 and unexplained >= 2)
+    elif (
+        best in _TOPICS
+        and not has_place
+        and (
+            best_score < 2
+            or (best_score < 3 and unexplained)
+            or (best_score < 4 and unexplained >= 2)
+        )
     ):
         # "my cat is so cute", "how can I root an android phone": a weak cue among words of
         # another topic.

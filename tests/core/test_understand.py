@@ -499,9 +499,11 @@ def test_travel_alert_finds_the_country_for_every_destination_name(index: PlaceI
     for locale, template in (("en", "travel alert for {}"), ("fr", "alerte voyage pour {}")):
         names = Locale.parse(locale).territories
         questions += [(template.format(names[c]), c) for c in iso_codes() if c in names]
-    missed = [f"  {q!r} -> {read(q, index).country}" for q, c in questions if read(q, index).country != c]
-    assert 1 - len(missed) / len(questions) >= 0.98, f"{len(missed)} of {len(questions)}:\n" + "\n".join(
-        missed
+    missed = [
+        f"  {q!r} -> {read(q, index).country}" for q, c in questions if read(q, index).country != c
+    ]
+    assert 1 - len(missed) / len(questions) >= 0.98, (
+        f"{len(missed)} of {len(questions)}:\n" + "\n".join(missed)
     )
 
 
@@ -539,7 +541,12 @@ def test_crossing_from_one_country_to_another_without_means_stays_departure(
 
 
 def test_small_talk_kinds(index: PlaceIndex) -> None:
-    for text, kind in (("thanks!", "thanks"), ("bonjour", "greeting"), ("ok", "ack"), ("bye", "bye")):
+    for text, kind in (
+        ("thanks!", "thanks"),
+        ("bonjour", "greeting"),
+        ("ok", "ack"),
+        ("bye", "bye"),
+    ):
         got = read(text, index)
         assert (got.intent, got.detail) == ("smalltalk", kind), text
 
