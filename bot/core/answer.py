@@ -79,6 +79,15 @@ def language_is_clear(understood: Understanding) -> bool:
     return len(words) - place_words >= 2 or (understood.lang == "fr" and len(words) > place_words)
 
 
+_INTERIM_INTENTS = {
+    "emergency": "contacts",
+    "compare": "advisory",
+    "route": "advisory",
+    "border": "advisory",
+    "smalltalk": "help",
+}
+
+
 def respond_to_text(
     text: str,
     state: UserState,
@@ -91,7 +100,9 @@ def respond_to_text(
     understood = understand(text[:1000], knowledge.index)
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
-    intent = understood.intent
+    # Until the answers branch (issue 10) replies to the new intents, they fall through safely:
+    # an emergency gets the contacts, two places the first one's card, small talk the help.
+    intent = _INTERIM_INTENTS.get(understood.intent, understood.intent)
     pending = state.pending_intent
     if pending and state.pending_at and now - state.pending_at > PENDING_FOR:
         pending = None

@@ -14,6 +14,7 @@ letters and two beyond, and never for a word that is itself an everyday word ("m
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -128,6 +129,7 @@ class Name:
     english_ascii: bool = False  # English writes it without accents, so "Sénégal" is French
     common: bool = False  # also an everyday word, so it needs a cue to count
     exact_case: str | None = None  # must be written exactly so (letters only)
+    any_case_after: frozenset[str] = frozenset()  # …unless one of these words comes before
     other: str | None = None  # the destination meant when a `when` word is in the message
     when: frozenset[str] = frozenset()
 
@@ -152,6 +154,7 @@ class PlaceMatch:
     name: Name
     score: float  # 100 for an exact match
     fuzzy: bool = False
+    doubtful: bool = False  # a typo not safe to answer on: a short word, or near another name
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,8 @@ class PlaceChoice:
     score: float = 0.0
     lang: int = 0
     english_ascii: bool = False
+    places: tuple[str, ...] = ()  # every distinct country the message names, in order
+    uncertain: bool = False  # the candidates are "did you mean…?" options, not a sure reading
 
 
 @dataclass
@@ -188,10 +193,13 @@ class PlaceIndex:
         fuzzy: Iterable[str],
         common_words: frozenset[str],
         regions: tuple[RegionName, ...],
+        demonyms: dict[str, str] | None = None,
     ) -> None:
         self.names = names
         self.common_words = common_words
         self.regions = regions
+        # "thai", "malien": a country named by its adjective, read only where a border is asked.
+        self.demonyms = demonyms or {}
         # Typo targets under each of their one-letter deletions (as in SymSpell): a word one
         # edit away shares a key with its target, so the look-up needs no scan.
         near: dict[str, list[str]] = {}
@@ -224,6 +232,24 @@ class PlaceIndex:
     def longest_from(self, word: str) -> int:
         """How many words the longest name starting with `word` has (0: none)."""
         return self._longest.get(word, 0)
+
+    @functools.cached_property
+    def _main(self) -> dict[str, list[str]]:
+        """Countries and capitals under their deletions, everyday words included ("mali" for
+        "mail"); built on first use, as few messages need it."""
+        main: dict[str, list[str]] = {}
+        for key, entry in self.names.items():
+            if entry.places and entry.places[0].kind in (COUNTRY, CAPITAL) and len(key) >= 4:
+                for variant in _deletions(key) | {key}:
+                    main.setdefault(variant, []).append(key)
+        return main
+
+    def near_countries(self, word: str) -> list[str]:
+        """Country and capital names one edit from `word` (not the word itself)."""
+        keys = {key for variant in _deletions(word) | {word} for key in self._main.get(variant, ())}
+        return sorted(
+            key for key in keys if key != word and OSA.distance(word, key, score_cutoff=1) <= 1
+        )
 
     def fuzzy_lookup(self, query: str) -> tuple[list[str], int]:
         """The names nearest to `query` within its typo budget, and their distance."""
@@ -330,6 +356,7 @@ def build_place_index(
     for name in aliases.get("not_places", {}).get("names", []):
         add(name, None)
     case_sensitive = aliases.get("case_sensitive", {}).get("names", [])
+    any_case_after = aliases.get("case_sensitive", {}).get("any_case_after", {})
     everyday = {fold(name) for name in aliases.get("everyday", {}).get("names", [])}
 
     region_keys: dict[tuple[str, str], str] = {}
@@ -393,7 +420,10 @@ def build_place_index(
         key = fold(written)
         if key in entries:
             letters = "".join(c for c in written if c.isalpha())
-            entries[key] = _replace_case(entries[key], letters)
+            after = frozenset(fold(" ".join(any_case_after.get(written, []))).split())
+            entries[key] = dataclasses.replace(
+                entries[key], exact_case=letters, any_case_after=after
+            )
 
     for key, entry in entries.items():
         if entry.blocker or entry.common or entry.exact_case or fuzzy_budget(key) == 0:
@@ -410,7 +440,13 @@ def build_place_index(
         and not (entries[key].blocker or entries[key].common or entries[key].exact_case)
         and fuzzy_budget(key) > 0
     ]
-    return PlaceIndex(entries, targets, common_words, regions)
+    demonyms = {
+        fold(word): code
+        for code, words in aliases.get("demonyms", {}).items()
+        for word in words
+        if code in codes
+    }
+    return PlaceIndex(entries, targets, common_words, regions, demonyms)
 
 
 _REGION_WORDS = re.compile(
@@ -446,10 +482,6 @@ def _minor(place: Place) -> bool:
     if place.kind == COUNTRY or place.kind == CAPITAL:
         return False
     return place.kind == REGION or place.population < MAJOR_TOWN
-
-
-def _replace_case(entry: Name, letters: str) -> Name:
-    return dataclasses.replace(entry, exact_case=letters)
 
 
 def _variants(name: str) -> set[str]:
@@ -546,8 +578,14 @@ def find_places(
                 and word not in protected
             ):
                 # An elision written without its apostrophe: "lAlgérie", "dIvoire".
+                # Only for a country: "Dakkar" is Dakar mistyped, not "d'Akkar" in Lebanon.
                 entry = index.names.get(word[1:])
-                if entry is not None and _acceptable(entry, tokens, i, i + 1, protected, lenient):
+                if (
+                    entry is not None
+                    and entry.places
+                    and entry.places[0].kind == COUNTRY
+                    and _acceptable(entry, tokens, i, i + 1, protected, lenient)
+                ):
                     found.append((i, i + 1, entry))
             continue
         for n in range(min(longest, len(norms) - i), 0, -1):
@@ -584,15 +622,18 @@ def _acceptable(
     """Whether these words really name the place, for names that are also everyday words."""
     if entry.exact_case is not None:
         written = "".join(c for t in tokens[start:end] for c in t.text if c.isalpha())
-        return written == entry.exact_case
+        # "the us" is the United States in any case; "us" alone is a pronoun.
+        return written == entry.exact_case or (
+            start > 0 and tokens[start - 1].norm in entry.any_case_after
+        )
     if not entry.places:
         return True
     town = entry.places[0].kind in (CAPITAL, CITY)
     first = tokens[start]
     inside = start > 0 or lenient
-    if town and end - start == 1 and entry.key in protected:
-        # A town named like the caller's own words ("Palu", "To"): only with a capital, inside
-        # a sentence.
+    if (town or entry.places[0].kind == REGION) and end - start == 1 and entry.key in protected:
+        # A town or region named like the caller's own words ("Palu", "To", "Mon"): only with a
+        # capital, inside a sentence.
         return first.capitalised and inside and len(entry.key) > 3
     if not entry.common:
         return True
@@ -628,7 +669,7 @@ def _find_typos(
             and word not in index.common_words
         )
 
-    candidates: list[tuple[int, float, int, int, Name]] = []
+    candidates: list[tuple[int, float, int, int, Name, bool]] = []
     for start in range(len(tokens)):
         if not usable(start):
             continue
@@ -643,21 +684,68 @@ def _find_typos(
             keys, distance = index.fuzzy_lookup(query)
             if not keys:
                 continue
-            entry = _merge_typo_readings([index.names[k] for k in keys])
+            # A name inside the word ("Akkar" in "Dakkar") is not what was mistyped when another
+            # name is as near; the word is then asked about, not answered.
+            inner = [k for k in keys if k not in (query[1:], query[:-1])]
+            hidden = 0 < len(inner) < len(keys)
+            if hidden and any(
+                index.names[k].places[0].kind in (COUNTRY, CAPITAL)
+                for k in keys
+                if k not in inner and index.names[k].places
+            ):
+                inner = keys  # "nigera": Niger and Nigeria are both plausible
+            entry = _merge_typo_readings([index.names[k] for k in (inner or keys)])
             if entry is None:
                 continue
             score = round(100.0 * (1 - distance / max(len(query), len(keys[0]))), 1)
-            candidates.append((distance, -score, start, end, entry))
+            candidates.append((distance, -score, start, end, entry, hidden))
     candidates.sort(key=lambda c: (c[0], c[1], c[2] - c[3], c[2]))
     matches: list[PlaceMatch] = []
-    for _distance, negative_score, start, end, entry in candidates:
+    for _distance, negative_score, start, end, entry, hidden in candidates:
         if any(covered[start:end]):
             continue
         for k in range(start, end):
             covered[k] = True
         written = _span(text, tokens, start, end)
-        matches.append(PlaceMatch(start, end, written, entry, -negative_score, fuzzy=True))
+        query = " ".join(t.norm for t in tokens[start:end])
+        doubtful = hidden or _doubtful_typo(query, entry, index)
+        matches.append(
+            PlaceMatch(start, end, written, entry, -negative_score, fuzzy=True, doubtful=doubtful)
+        )
     return matches
+
+
+def _doubtful_typo(query: str, entry: Name, index: PlaceIndex) -> bool:
+    """Whether a typo is not safe to answer on: too short to tell, or hiding another name.
+
+    A word of four letters or fewer is one edit from too many things ("mail", "surin"); a word
+    that holds another destination's name but for its first or last letter ("dakkar", "Akkar"
+    in Lebanon) may mean either.
+    """
+    if len(query.replace(" ", "")) <= 4:
+        return True
+    for inner in (query[1:], query[:-1]):
+        other = index.names.get(inner)
+        if other and other.places and set(other.countries) - set(entry.countries):
+            return True
+    return False
+
+
+def near_misses(
+    tokens: Sequence[Token], index: PlaceIndex, protected: frozenset[str]
+) -> tuple[str, ...]:
+    """Countries one edit from an everyday word of a message that named no place ("Mail").
+
+    Only for a message that asks about a place: the caller offers them as "did you mean…?".
+    """
+    found: list[str] = []
+    for token in tokens:
+        word = token.norm
+        if len(word) < 4 or not word.isalpha() or word in protected:
+            continue
+        for key in index.near_countries(word):
+            found.extend(c for c in index.names[key].countries if c not in found)
+    return tuple(found[:3])
 
 
 def _merge_typo_readings(entries: list[Name]) -> Name | None:
@@ -716,10 +804,22 @@ def resolve_places(
             best_index, best_rank = i, rank
     chosen = matches[best_index]
     country, region, candidates = readings[best_index]
+    places = tuple(dict.fromkeys(r[0] for r in readings if r[0]))
+    if chosen.doubtful and not candidates:
+        # Asked back, not answered: "Mail" may be Mali, "Dakkar" Dakar.
+        candidates = tuple(dict.fromkeys(c for c in (country, *chosen.name.countries) if c))
     if candidates:
         name = chosen.name
         return PlaceChoice(
-            None, None, candidates, chosen.text, chosen.score, name.lang, name.english_ascii
+            None,
+            None,
+            candidates,
+            chosen.text,
+            chosen.score,
+            name.lang,
+            name.english_ascii,
+            places=tuple(p for p in places if p not in candidates or not chosen.doubtful),
+            uncertain=True,
         )
     place_match = chosen
     if not region:
@@ -729,7 +829,14 @@ def resolve_places(
                 break
     name = place_match.name
     return PlaceChoice(
-        country, region, (), place_match.text, place_match.score, name.lang, name.english_ascii
+        country,
+        region,
+        (),
+        place_match.text,
+        place_match.score,
+        name.lang,
+        name.english_ascii,
+        places=places,
     )
 
 

@@ -9,9 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel import Locale
 
-from bot.core.places import PlaceIndex, RegionName, build_place_index
-from bot.core.understand import INTENTS, Understanding, understand
+from bot.core.places import PlaceIndex, RegionName, build_place_index, iso_codes
+from bot.core.understand import (
+    INTENTS,
+    Understanding,
+    VocabularyError,
+    load_vocabulary,
+    understand,
+)
+from bot.datafiles.files import read_all
+from bot.knowledge import region_names
 
 DEVSET = Path(__file__).resolve().parents[1] / "understand" / "devset.jsonl"
 FRESH = Path(__file__).resolve().parents[1] / "understand" / "fresh.jsonl"
@@ -26,6 +35,8 @@ REGIONS = (
     RegionName("BF", "ouagadougou", ("Ouagadougou", "Ouaga")),
     RegionName("NE", "niamey", ("Niamey", "Niamey region")),
     RegionName("NE", "agadez", ("Agadez", "Agadez region", "Région d'Agadez", "Arlit")),
+    # As in data/destinations/LB.toml: "Dakkar" is one letter from "Akkar" and from Dakar.
+    RegionName("LB", "north", ("Tripoli and Akkar", "Tripoli et Akkar", "Akkar", "Halba")),
 )
 
 
@@ -245,7 +256,8 @@ CASES = [
     ("ambassade de Belgique au Congo", "contacts", "fr", None, None, ("CD", "CG")),
     ("numéro d'urgence au Niger", "contacts", "fr", "NE", None, ()),
     ("who do I call in Nigeria", "contacts", "en", "NG", None, ()),
-    ("I lost my passport in Dakar", "contacts", "en", "SN", None, ()),
+    # Issue 10: a lost passport is an emergency now, not a contacts question.
+    ("I lost my passport in Dakar", "emergency", "en", "SN", None, ()),
     ("subscribe to Mali", "subscribe", "en", "ML", None, ()),
     ("keep me posted on Haiti", "subscribe", "en", "HT", None, ()),
     ("abonne-moi au Mali", "subscribe", "fr", "ML", None, ()),
@@ -265,11 +277,12 @@ CASES = [
     ("parle français", "language", "fr", None, None, ()),
     ("en anglais stp", "language", "fr", None, None, ()),
     ("English please", "language", "en", None, None, ()),
-    ("hello", "help", "en", None, None, ()),
-    ("bonjour", "help", "fr", None, None, ()),
+    # Issue 10: greetings and thanks are small talk, answered in one line.
+    ("hello", "smalltalk", "en", None, None, ()),
+    ("bonjour", "smalltalk", "fr", None, None, ()),
     ("what can you do?", "help", "en", None, None, ()),
     ("que sais-tu faire ?", "help", "fr", None, None, ()),
-    ("merci", "help", "fr", None, None, ()),
+    ("merci", "smalltalk", "fr", None, None, ()),
     ("/start", "help", "en", None, None, ()),
     ("Hi! Is Niger safe?", "advisory", "en", "NE", None, ()),
     ("weather in Paris", "unknown", "en", "FR", None, ()),
@@ -318,6 +331,25 @@ CASES = [
     ("mon vol est annulé je suis bloqué à Agadez", "departure", "fr", "NE", "agadez", ()),
     # A lower-case everyday town loses to a real one.
     ("taxi price from airport to downtown Nairobi", "unknown", "en", "KE", None, ()),
+    # Issue 10: each row of the issue's table.
+    ("aidez moi mon mari a été enlevé au Niger", "emergency", "fr", "NE", None, ()),
+    ("on m'a volé mon passeport à Bamako, que faire ?", "emergency", "fr", "ML", "bamako", ()),
+    ("my son was kidnapped in Mali", "emergency", "en", "ML", None, ()),
+    ("Dakkar", "advisory", "en", None, None, ("SN",)),
+    ("c dangereux dakkar ?", "advisory", "fr", None, None, ("SN",)),
+    ("Surin", "advisory", "en", "TH", None, ()),
+    ("Mail safe?", "advisory", "en", None, None, ("ML",)),
+    ("are there travel alerts for the us", "advisory", "en", "US", None, ()),
+    ("safe to go to the USA", "advisory", "en", "US", None, ()),
+    ("would it be safe to go to columbia", "advisory", "en", None, None, ("CO", "US")),
+    ("can I go by road from Bamako to Dakar?", "route", "en", "ML", "bamako", ()),
+    ("is the thai cambodian border safe?", "border", "en", "TH", None, ()),
+    ("Mali or Senegal, which is safer?", "compare", "en", "ML", None, ()),
+    ("Kenya safari c'est risqué ?", "advisory", "fr", "KE", None, ()),
+    ("what animals have alpha males", "unknown", "en", None, None, ()),
+    ("how can i root an android phone", "unknown", "en", None, None, ()),
+    ("thanks!", "smalltalk", "en", None, None, ()),
+    ("merci beaucoup", "smalltalk", "fr", None, None, ()),
 ]
 
 
@@ -370,6 +402,9 @@ def test_as_json(index: PlaceIndex) -> None:
         "candidates": [],
         "score": 100.0,
         "continent": None,
+        "places": ["US"],
+        "uncertain": False,
+        "detail": None,
     }
     json.dumps(got.as_json())
 
@@ -395,3 +430,132 @@ def test_odd_messages_do_not_break(index: PlaceIndex, text: str) -> None:
     got = read(text, index)
     assert got.intent in INTENTS
     assert got.lang in ("en", "fr")
+
+
+# ---- issue 10: emergencies, two places, near misses, small talk, out of scope -------------------
+
+ISSUE10 = Path(__file__).resolve().parents[1] / "understand" / "issue10.jsonl"
+OUT_OF_SCOPE = Path(__file__).resolve().parents[1] / "understand" / "out_of_scope.txt"
+DATA = Path(__file__).resolve().parents[2] / "data"
+# Floors per kind of message of the issue-10 set (written before the fixes; 37 % of it was read
+# right before them, 100 % after).
+ISSUE10_FLOORS = {
+    "emergency": 0.95,
+    "two_places": 0.9,
+    "near_miss": 0.9,
+    "everyday_name": 0.95,
+    "smalltalk": 0.95,
+    "out_of_scope": 0.95,
+}
+
+
+@pytest.fixture(scope="module")
+def real_index() -> PlaceIndex:
+    """The place index of the real advisory data, with every curated region."""
+    advisories = {a.code: a for a in read_all(DATA, None)}
+    return build_place_index(region_names(advisories))
+
+
+def _issue10_ok(row: dict[str, Any], got: Understanding) -> bool:
+    return (
+        got.intent == row["intent"]
+        and got.lang == row["lang"]
+        and got.country == row["country"]
+        and sorted(got.candidates) == sorted(row["candidates"])
+        and got.uncertain == row["uncertain"]
+        and ("region" not in row or got.region == row["region"])
+        and ("places" not in row or list(got.places) == row["places"])
+        and ("detail" not in row or got.detail == row["detail"])
+    )
+
+
+def test_issue10_set_each_kind(real_index: PlaceIndex) -> None:
+    rows = [json.loads(line) for line in ISSUE10.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 150
+    failures = []
+    for kind, floor in ISSUE10_FLOORS.items():
+        items = [(r, understand(r["text"], real_index)) for r in rows if r["kind"] == kind]
+        misses = [f"  {r['text']!r} -> {g}" for r, g in items if not _issue10_ok(r, g)]
+        if 1 - len(misses) / len(items) < floor:
+            failures.append(f"{kind}: {len(misses)} misses of {len(items)}\n" + "\n".join(misses))
+    assert not failures, "\n".join(failures)
+
+
+def test_out_of_scope_sentences_are_not_read_as_travel_topics(index: PlaceIndex) -> None:
+    lines = OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
+    sentences = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert len(sentences) >= 100
+    topics = {"advisory", "health", "entry", "contacts"}
+    taken = [(s, read(s, index)) for s in sentences]
+    wrong = [f"  {s!r} -> {g.intent} {g.country}" for s, g in taken if g.intent in topics]
+    assert len(wrong) / len(sentences) <= 0.03, "\n".join(wrong)
+    emergencies = [f"  {s!r}" for s, g in taken if g.intent == "emergency"]
+    assert len(emergencies) / len(sentences) <= 0.03, "\n".join(emergencies)
+
+
+def test_travel_alert_finds_the_country_for_every_destination_name(index: PlaceIndex) -> None:
+    """Every CLDR name of every destination, in English and French, and "the us"."""
+    questions: list[tuple[str, str]] = [("are there travel alerts for the us", "US")]
+    for locale, template in (("en", "travel alert for {}"), ("fr", "alerte voyage pour {}")):
+        names = Locale.parse(locale).territories
+        questions += [(template.format(names[c]), c) for c in iso_codes() if c in names]
+    missed = [
+        f"  {q!r} -> {read(q, index).country}" for q, c in questions if read(q, index).country != c
+    ]
+    assert 1 - len(missed) / len(questions) >= 0.98, (
+        f"{len(missed)} of {len(questions)}:\n" + "\n".join(missed)
+    )
+
+
+def test_an_event_in_a_condition_is_no_emergency(index: PlaceIndex) -> None:
+    assert read("who do I call if I'm robbed in Lagos", index).intent == "contacts"
+    assert read("kidnapping risk in Lagos", index).intent == "advisory"
+    assert read("my son was kidnapped in Lagos", index).detail == "kidnapping"
+
+
+def test_enleve_is_kidnapped_not_remove(index: PlaceIndex) -> None:
+    got = read("mon mari a été enlevé au Niger", index)
+    assert (got.intent, got.detail, got.country) == ("emergency", "kidnapping", "NE")
+    assert read("enlève le Niger de mes alertes", index).intent == "unsubscribe"
+
+
+def test_us_is_a_pronoun_unless_it_follows_the(index: PlaceIndex) -> None:
+    assert read("travel alerts for the us", index).country == "US"
+    assert read("can you tell us if Mali is safe", index).country == "ML"
+    assert read("help us please", index).country is None
+
+
+def test_two_places_in_message_order(index: PlaceIndex) -> None:
+    got = read("peut-on aller de Bamako à Dakar en bus ?", index)
+    assert (got.intent, got.places, got.detail) == ("route", ("ML", "SN"), "bus")
+    got = read("frontière Mali-Sénégal, c'est sûr ?", index)
+    assert (got.intent, got.places) == ("border", ("ML", "SN"))
+    got = read("Senegal or Mali?", index)
+    assert (got.intent, got.places, got.country) == ("compare", ("SN", "ML"), "SN")
+
+
+def test_crossing_from_one_country_to_another_without_means_stays_departure(
+    index: PlaceIndex,
+) -> None:
+    assert read("border crossing from Niger to Benin to get out", index).intent == "departure"
+
+
+def test_small_talk_kinds(index: PlaceIndex) -> None:
+    for text, kind in (
+        ("thanks!", "thanks"),
+        ("bonjour", "greeting"),
+        ("ok", "ack"),
+        ("bye", "bye"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail) == ("smalltalk", kind), text
+
+
+def test_a_broken_vocabulary_file_names_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "vocabulary.toml"
+    broken.write_text('[intents.advisory]\nen = """\nsafe=4,\ndanger=lots\n"""\n', encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"vocabulary.toml:4: 'danger=lots'"):
+        load_vocabulary(broken)
+    broken.write_text('[intents.advise]\nen = "safe"\n', encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"vocabulary.toml:1: unknown intent 'advise'"):
+        load_vocabulary(broken)
