@@ -45,6 +45,11 @@ INTENTS = (
     "hotspots",
     "language",
     "help",
+    "emergency",
+    "compare",
+    "route",
+    "border",
+    "smalltalk",
     "unknown",
 )
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
@@ -78,6 +83,9 @@ class Understanding:
     candidates: tuple[str, ...]  # ISO codes when the place is ambiguous, else ()
     score: float  # 0-100 confidence of the place match (100 exact), 0 when no place
     continent: str | None = None  # for hotspots "in Africa"
+    places: tuple[str, ...] = ()  # every distinct country named, in message order
+    uncertain: bool = False  # True: not safe to answer on; `candidates` holds "did you mean"
+    detail: str | None = None  # emergency kind, small-talk kind or route means
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
