@@ -75,7 +75,7 @@ def english_fragments() -> list[str]:
 
 def assert_french(reply: Reply, fragments: list[str]) -> None:
     # Official English text, shown under its French note, is not template text.
-    ours = reply.text.split("Texte officiel, en anglais :")[0]
+    ours = reply.text.split("Texte officiel, en anglais\u00a0:")[0]
     shown = ours + " ".join(b.label for row in reply.buttons for b in row)
     leaked = [f for f in fragments if f in shown]
     assert leaked == [], leaked
@@ -103,7 +103,7 @@ def test_card_in_french(knowledge: Knowledge, english_fragments: list[str]) -> N
     text = reply.text
     assert "🔴 Niveau 4 – Ne pas voyager" in text
     assert "30 octobre 2025" in text
-    assert "Risques : criminalité, terrorisme, enlèvements, troubles civils, santé" in text
+    assert "Risques\u00a0: criminalité, terrorisme, enlèvements, troubles civils, santé" in text
     assert "Ne pas voyager (traduction Vigie)" in text  # the US wording, our translation
     assert_french(reply, english_fragments)
 
@@ -151,7 +151,7 @@ def test_departure_question_answers_with_leaving_the_country(knowledge: Knowledg
 
 def test_official_english_text_is_marked_for_french_readers(knowledge: Knowledge) -> None:
     reply = press(knowledge, "s:NE:security", lang="fr")
-    assert "Texte officiel, en anglais :" in reply.text
+    assert "Texte officiel, en anglais\u00a0:" in reply.text
 
 
 def test_hotspots_level_4_then_3_and_by_continent(knowledge: Knowledge) -> None:
