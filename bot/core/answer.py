@@ -99,6 +99,19 @@ def respond_to_text(
 ) -> Reply:
     """Answer a free-text message."""
     understood = understand(text[:1000], knowledge.index)
+    return respond_to_understood(understood, state, knowledge, telegram_lang=telegram_lang, now=now)
+
+
+def respond_to_understood(
+    understood: Understanding,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """Answer a message once read: what it asks, about which places, in which language."""
+    text = understood.text
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
     intent = understood.intent
@@ -357,19 +370,23 @@ def ambiguous_reply(
     `places` adds the place matched in a country: "Senegal (Dakar)"."""
     places = places or {}
 
-    def name(code: str) -> str:
+    def name(code: str, country: str) -> str:
         where = places.get(code)
-        return f"{t.country(code)} ({where})" if where else t.country(code)
+        return f"{country} ({where})" if where else country
 
-    names = [name(c) for c in candidates]
+    names = [name(c, t.country(c)) for c in candidates]
     if uncertain and len(names) == 1:
-        question = t._("Did you mean {choice}?").format(choice=names[0])
+        choice = name(candidates[0], t.country_the(candidates[0]))
+        question = t._("Did you mean {choice}?").format(choice=choice)
     elif uncertain:
         question = t._("Did you mean one of these: {choices}?").format(choices=" / ".join(names))
     else:
         question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
     intent = intent if intent in cb.PLACE_INTENTS else "advisory"
-    rows = [(Button(f"{flag(c)} {name(c)}", cb.encode(cb.PICK, c, intent)),) for c in candidates]
+    rows = [
+        (Button(f"{flag(c)} {label}", cb.encode(cb.PICK, c, intent)),)
+        for c, label in zip(candidates, names, strict=True)
+    ]
     if uncertain:
         rows.append((Button(t._("None of these"), cb.encode(cb.NONE_OF_THESE, value=intent)),))
     return Reply(esc(question), t.lang, buttons=tuple(rows), state=state)
@@ -384,7 +401,7 @@ def _candidate_places(understood: Understanding, knowledge: Knowledge, t: Tr) ->
         advisory = knowledge.advisories.get(code)
         region = advisory.region(understood.region) if advisory else None
         if region is not None:
-            shown[code] = region.name.get(t.lang)
+            shown[code] = region.name.get(t.lang).split(" (")[0]  # "Bamako (capital)" → "Bamako"
     return shown
 
 

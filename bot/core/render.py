@@ -278,7 +278,7 @@ def render_hotspots(
     lines = [f"<b>{esc(title)}</b>"]
     chosen = [a for a in advisories if a.level in (3, 4) and (codes is None or a.code in codes)]
     for level in (4, 3):
-        names = sorted(t.country(a.code) for a in chosen if a.level == level)
+        names = sorted((t.country(a.code) for a in chosen if a.level == level), key=t.sort_key)
         if not names:
             continue
         lines += ["", f"<b>{level_badge(level, t)}</b> ({len(names)})", esc(", ".join(names))]

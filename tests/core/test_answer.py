@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
-
-import pytest
-from babel.messages.pofile import read_po
 
 from bot.core import callbacks as cb
 from bot.core.answer import (
@@ -17,26 +13,11 @@ from bot.core.answer import (
     respond_to_text,
     welcome,
 )
-from bot.core.places import build_place_index
 from bot.core.render import MAX_MESSAGE, render_card, render_section, strip_tags
 from bot.core.reply import Reply, Subscription, UserState
-from bot.datafiles.files import read_all, read_levels
-from bot.i18n import catalog_path, tr
-from bot.knowledge import continents, region_names
-from tests.conftest import DATA, TODAY
+from bot.i18n import tr
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    advisories = {a.code: a for a in read_all(DATA, TODAY)}
-    return Knowledge(
-        advisories=advisories,
-        sources=read_levels(DATA),
-        index=build_place_index(region_names(advisories)),
-        continents=continents(),
-    )
 
 
 def ask(knowledge: Knowledge, text: str, state: UserState | None = None, lang: str = "en") -> Reply:
@@ -51,26 +32,6 @@ def press(
     return respond_to_button(
         data, state or UserState(lang=lang), knowledge, telegram_lang=lang, now=NOW
     )
-
-
-@pytest.fixture(scope="module")
-def english_fragments() -> list[str]:
-    """Pieces of English message ids whose French translation differs (a French reply showing one
-    of them shows untranslated template text)."""
-    with catalog_path("fr").open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
-    fragments = []
-    for message in catalog:
-        if not message.id or not message.string:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        msgstr = message.string if isinstance(message.string, str) else message.string[0]
-        if msgid == msgstr:
-            continue
-        for piece in re.split(r"\{[^}]*\}|%\([^)]*\)d", msgid):
-            if len(piece.strip()) >= 10:
-                fragments.append(piece.strip())
-    return fragments
 
 
 def assert_french(reply: Reply, fragments: list[str]) -> None:
