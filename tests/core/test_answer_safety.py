@@ -254,3 +254,14 @@ def test_thanks_gets_one_short_line_not_the_help(knowledge: Knowledge) -> None:
     for kind in ("greeting", "ack", "bye", None):
         line = answer(knowledge, read_as("smalltalk", detail=kind)).text
         assert "\n" not in line and "/subscribe" not in line
+
+
+def test_french_hotspots_sort_accented_names_among_their_letter(knowledge: Knowledge) -> None:
+    text = strip_tags(
+        respond_to_button("h", UserState(lang="fr"), knowledge, telegram_lang="fr", now=NOW).text
+    )
+    lines = [line for line in text.split("\n") if "Éthiopie" in line]
+    assert lines, "Éthiopie is among the destinations to avoid in our data"
+    names = lines[0].split(", ")
+    assert names == sorted(names, key=tr("fr").sort_key)
+    assert names.index("Éthiopie") < names.index("Guatemala")
