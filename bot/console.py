@@ -7,6 +7,8 @@ terminal, it reads one message per line, so a conversation can be scripted.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from typing import TextIO
 
@@ -19,6 +21,18 @@ from bot.knowledge import KnowledgeCache
 from bot.store.users import load_state, record_unmatched, save_turn
 
 CONSOLE_USER = 0  # the console's own user row in the database
+_LINK = re.compile(r'<a href="(?P<url>[^"]*)">(?P<text>.*?)</a>', re.DOTALL)
+
+
+def plain_text(text: str) -> str:
+    """A reply's Telegram HTML as terminal text, links written "text (url)"."""
+
+    def spell_out(match: re.Match[str]) -> str:
+        label = match.group("text")
+        url = match.group("url")
+        return label if html.unescape(label) == html.unescape(url) else f"{label} ({url})"
+
+    return strip_tags(_LINK.sub(spell_out, text))
 
 
 class Console:
@@ -83,7 +97,7 @@ class Console:
 
     def _show(self, reply: Reply) -> str:
         self.buttons = [b for row in reply.buttons for b in row]
-        parts = [strip_tags(reply.text or reply.notice)]
+        parts = [plain_text(reply.text or reply.notice)]
         if self.buttons:
             parts.append("")
             parts += [f"  [{i}] {b.label}" for i, b in enumerate(self.buttons, start=1)]

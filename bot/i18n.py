@@ -3,6 +3,11 @@
 Message ids are English. Catalogs are compiled by `make compile-catalogs`; when a compiled
 catalog is missing or older than its .po file, it is compiled in memory at first use, so a fresh
 checkout never shows stale or missing translations.
+
+Country names in sentences take their article and preposition from data/places/grammar.toml
+("au Mali", "de l’Inde", "aux États-Unis"; "in the United States"). A template about a country is
+formatted with `t.country_args(code)`, so a translation may use any of {country} (the bare name),
+{country_the} ("le Mali"), {country_in} ("au Mali") and {country_of} ("du Mali").
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -22,6 +29,19 @@ from babel.messages.pofile import read_po
 
 DOMAIN = "vigie"
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+GRAMMAR_PATH = Path(__file__).resolve().parents[1] / "data" / "places" / "grammar.toml"
+# French forms of a country name: (article, "in", "of"); "{n}" is the name. An elided "de" before
+# a vowel ("d’Oman") is applied afterwards, see _french_forms.
+FRENCH_FORMS = {
+    "m": ("le {n}", "au {n}", "du {n}"),  # le Mali, au Mali, du Mali
+    "f": ("la {n}", "en {n}", "de la {n}"),  # la France, en France, de la France
+    "v": ("l’{n}", "en {n}", "de l’{n}"),  # l’Inde, en Inde, de l’Inde
+    "pl": ("les {n}", "aux {n}", "des {n}"),  # les États-Unis, aux États-Unis, des États-Unis
+    "fa": ("la {n}", "à la {n}", "de la {n}"),  # la Barbade, à la Barbade, de la Barbade
+    "none": ("{n}", "à {n}", "de {n}"),  # Cuba, à Cuba, de Cuba (d’Oman)
+    "en": ("{n}", "en {n}", "de {n}"),  # Israël, en Israël, d’Israël
+}
+_VOWELS = frozenset("aeiouy")
 
 
 def N_(message: str) -> str:
@@ -76,6 +96,38 @@ class Tr:
         """The CLDR name of a country in this language."""
         return country_name(code, self.lang)
 
+    def country_the(self, code: str) -> str:
+        """The name as a sentence uses it: 'le Mali', 'les États-Unis'; 'the United States'."""
+        return country_forms(code, self.lang)[0]
+
+    def country_in(self, code: str) -> str:
+        """'au Mali', 'en France', 'à Cuba'; 'in Mali', 'in the United States'."""
+        return country_forms(code, self.lang)[1]
+
+    def country_of(self, code: str) -> str:
+        """'du Mali', 'de l’Inde', 'des États-Unis'; 'of Mali', 'of the United States'."""
+        return country_forms(code, self.lang)[2]
+
+    def country_args(self, code: str) -> dict[str, str]:
+        """Every form of a country's name, for a template's {country}, {country_the},
+        {country_in} and {country_of}."""
+        the, in_, of = country_forms(code, self.lang)
+        return {
+            "country": self.country(code),
+            "country_the": the,
+            "country_in": in_,
+            "country_of": of,
+        }
+
+    def sort_key(self, text: str) -> tuple[str, str]:
+        """Sort as a reader of this language expects: accents do not move a word ('Éthiopie'
+        among the E)."""
+        return collation_key(text)
+
+    def colon(self) -> str:
+        """The separator between a label and its value: ': ', or ' : ' in French."""
+        return "\u00a0: " if self.lang == "fr" else ": "
+
     def date(self, date: dt.date) -> str:
         """A date as travellers read it in this language."""
         return format_date(date, self.lang)
@@ -99,6 +151,82 @@ def country_name(code: str, lang: str) -> str:
     """The CLDR name of a country in `lang` ('Mali', 'Côte d’Ivoire', 'Kosovo')."""
     names = _locale(lang).territories
     return str(names.get(code, code))
+
+
+class GrammarError(ValueError):
+    """data/places/grammar.toml is broken; the message names the file, the line and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """How country names sit in a sentence (data/places/grammar.toml)."""
+
+    french: dict[str, str]  # code → form, a key of FRENCH_FORMS
+    french_names: dict[str, str]  # code → a name for sentences where CLDR's is a formal one
+    french_h_muet: frozenset[str]  # names in "h" that elide "de": d’Haïti
+    english_the: frozenset[str]  # codes whose English name takes "the"
+
+
+def read_grammar(path: Path = GRAMMAR_PATH) -> Grammar:
+    """Read and check the grammar file; errors name the file and the line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise GrammarError(f"{path}: {error}") from error
+    french = data.get("french", {})
+    for code, form in french.items():
+        if form not in FRENCH_FORMS:
+            line = _line_of(text, f"{code} =")
+            raise GrammarError(
+                f"{path}:{line}: {code} = {form!r}: the form must be one of"
+                f" {', '.join(FRENCH_FORMS)} (see the comments at the top of the file)"
+            )
+    english = data.get("english", {})
+    return Grammar(
+        french=dict(french),
+        french_names=dict(data.get("french_names", {})),
+        french_h_muet=frozenset(data.get("french_h_muet", [])),
+        english_the=frozenset(english.get("the", [])),
+    )
+
+
+def _line_of(text: str, start: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(start):
+            return number
+    return 1
+
+
+@cache
+def grammar() -> Grammar:
+    """The grammar of data/places/grammar.toml, read once."""
+    return read_grammar()
+
+
+@lru_cache(maxsize=1024)
+def country_forms(code: str, lang: str) -> tuple[str, str, str]:
+    """(the name with its article, "in …", "of …") in `lang`."""
+    rules = grammar()
+    lang = normalise_lang(lang)
+    if lang == "en":
+        name = country_name(code, "en")
+        the = f"the {name}" if code in rules.english_the else name
+        return the, f"in {the}", f"of {the}"
+    name = rules.french_names.get(code) or country_name(code, "fr")
+    form = rules.french.get(code, "none")
+    the, in_, of = (pattern.format(n=name) for pattern in FRENCH_FORMS[form])
+    first = collation_key(name)[0][:1]
+    if of == f"de {name}" and (first in _VOWELS or code in rules.french_h_muet):
+        of = f"d’{name}"
+    return the, in_, of
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """A sort key that folds accents and case first, then breaks ties on the exact text."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return folded, text
 
 
 @lru_cache(maxsize=8192)

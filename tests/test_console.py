@@ -58,3 +58,24 @@ def test_console_records_what_it_did_not_understand(tmp_path: Path, published_db
     assert "2  en  no intent  tell me a joke" in result.output
     assert "no place" in result.output
     assert "user" not in open_db(db).table("unmatched").columns_dict
+
+
+def test_console_shows_links_as_text_and_url(tmp_path: Path, published_db: Path) -> None:
+    out = chat(published(tmp_path, published_db), ["is it safe to go to Mali?"])
+    assert (
+        "U.S. Department of State (https://travel.state.gov/content/travel/en/traveladvisories/"
+        in out
+    )
+    assert "<a href" not in out
+
+
+def test_console_unsubscribes_only_when_the_button_is_pressed(
+    tmp_path: Path, published_db: Path
+) -> None:
+    db = published(tmp_path, published_db)
+    asked = chat(db, ["subscribe Mali", "stop Mali alerts"])
+    assert "This will stop the alerts for Mali" in asked and "[1] 🔕" in asked
+    status = "SELECT code, status FROM subscriptions"
+    assert open_db(db).execute(status).fetchall() == [("ML", "active")]
+    chat(db, ["stop Mali alerts", "1"])
+    assert open_db(db).execute(status).fetchall() != [("ML", "active")]

@@ -10,6 +10,12 @@ from dataclasses import dataclass, field, replace
 
 from bot.core import callbacks as cb
 from bot.core.dates import parse_until
+from bot.core.emergency import (
+    EMERGENCY_KINDS,
+    emergency_button_label,
+    render_emergency,
+    render_emergency_without_place,
+)
 from bot.core.model import SECTIONS, Advisory, SourceInfo
 from bot.core.places import PlaceIndex
 from bot.core.render import (
@@ -22,7 +28,8 @@ from bot.core.render import (
     render_hotspots,
     render_section,
 )
-from bot.core.reply import Action, Button, Reply, UserState
+from bot.core.reply import Action, Button, Reply, Subscription, UserState
+from bot.core.two_places import render_border, render_compare, render_route
 from bot.core.understand import Understanding, understand
 from bot.i18n import N_, Tr, normalise_lang, tr
 
@@ -41,6 +48,13 @@ CONTINENT_TITLES = {
     "americas": N_("the Americas"),
     "oceania": N_("Oceania"),
     "middle_east": N_("the Middle East"),
+}
+# One short line for small talk, by Understanding.detail.
+SMALLTALK = {
+    "thanks": N_("You're welcome — stay safe."),
+    "greeting": N_("Hello! Ask me about any destination, for example: is it safe to go to Mali?"),
+    "ack": N_("Good. Write to me whenever you need."),
+    "bye": N_("Goodbye, and safe travels!"),
 }
 _WANTS_FRENCH = re.compile(r"\b(fran[cç]ais|french|francais)\b", re.IGNORECASE)
 _WANTS_ENGLISH = re.compile(r"\b(anglais|english|inglés|ingles)\b", re.IGNORECASE)
@@ -79,15 +93,6 @@ def language_is_clear(understood: Understanding) -> bool:
     return len(words) - place_words >= 2 or (understood.lang == "fr" and len(words) > place_words)
 
 
-_INTERIM_INTENTS = {
-    "emergency": "contacts",
-    "compare": "advisory",
-    "route": "advisory",
-    "border": "advisory",
-    "smalltalk": "help",
-}
-
-
 def respond_to_text(
     text: str,
     state: UserState,
@@ -98,11 +103,26 @@ def respond_to_text(
 ) -> Reply:
     """Answer a free-text message."""
     understood = understand(text[:1000], knowledge.index)
+    return respond_to_understood(understood, state, knowledge, telegram_lang=telegram_lang, now=now)
+
+
+def respond_to_understood(
+    understood: Understanding,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """Answer a message once read: what it asks, about which places, in which language."""
+    text = understood.text
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
-    # Until the answers branch (issue 10) replies to the new intents, they fall through safely:
-    # an emergency gets the contacts, two places the first one's card, small talk the help.
-    intent = _INTERIM_INTENTS.get(understood.intent, understood.intent)
+    intent = understood.intent
+    if intent == "emergency" or (
+        understood.detail in EMERGENCY_KINDS and understood.detail != "help"
+    ):
+        intent = "emergency"  # emergencies first, whatever else the message seems to ask
     pending = state.pending_intent
     if pending and state.pending_at and now - state.pending_at > PENDING_FOR:
         pending = None
@@ -111,6 +131,10 @@ def respond_to_text(
         intent = pending  # "c'est dangereux ?" → "Quel pays ?" → "Mali"
     state = replace(state, pending_intent=None, pending_at=None)
 
+    if intent == "emergency":
+        return emergency_reply(understood, knowledge, t, state, now=now)
+    if intent == "smalltalk":
+        return smalltalk_reply(understood.detail, t, state)
     if intent == "help":
         return help_reply(t, state)
     if intent == "language":
@@ -123,7 +147,18 @@ def respond_to_text(
         return _unknown(understood, knowledge, t, state)
 
     if understood.candidates:
-        return ambiguous_reply(understood.candidates, intent, t, state)
+        return ambiguous_reply(
+            understood.candidates,
+            intent,
+            t,
+            state,
+            uncertain=understood.uncertain,
+            places=_candidate_places(understood, knowledge, t),
+        )
+    if intent in ("compare", "route", "border"):
+        return two_places_reply(intent, understood, knowledge, t, state, now=now)
+    if intent == "unsubscribe":
+        return unsubscribe_question(understood.country, knowledge, t, state)
     code, region = understood.country, understood.region
     if code is None and state.last_country:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
@@ -152,11 +187,15 @@ def answer_for(
     if intent == "subscribe":
         return _subscribe(code, region, knowledge, t, state, until=until)
     if intent == "unsubscribe":
-        return _unsubscribe(code, t, state)
+        return unsubscribe_question(code, knowledge, t, state)
+    if intent == "emergency":
+        return emergency_for(code, region, None, knowledge, t, state)
     state = replace(state, last_country=code, last_region=region)
     if advisory is None:
-        text = t._("We have no advisory for {country} yet. Check your government's travel advice.")
-        return Reply(esc(text.format(country=t.country(code))), t.lang, state=state)
+        text = t._(
+            "We have no advisory for {country_the} yet. Check your government's travel advice."
+        )
+        return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
     if intent in INTENT_SECTION:
         return section_reply(advisory, INTENT_SECTION[intent], knowledge, t, state, today=today)
     return card_reply(advisory, region, knowledge, t, state, today=today)
@@ -233,7 +272,7 @@ def section_reply(
         if s != section
     ]
     back = Button(
-        f"{flag(code)} " + t._("Advisory for {country}").format(country=t.country(code)),
+        f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
         cb.encode(cb.CARD, code),
     )
     return Reply(text, t.lang, buttons=((back,), tuple(others[:2]), tuple(others[2:])), state=state)
@@ -269,15 +308,7 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
     lines = [f"<b>{esc(heading % {'n': count})}</b>"]
     rows: list[tuple[Button, ...]] = []
     for sub in state.subscriptions:
-        advisory = knowledge.advisories.get(sub.code)
-        level = level_badge(advisory.level if advisory else None, t)
-        mode = t._("daily digest") if sub.mode == "digest" else t._("immediate")
-        scope = t._("level changes only") if sub.scope == "level" else t._("every major update")
-        until = " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
-        lines.append(
-            f"{flag(sub.code)} <b>{esc(t.country(sub.code))}</b> — {level}\n"
-            f"    {esc(mode)} · {esc(scope)}{esc(until)}"
-        )
+        lines += _subscription_lines(sub, knowledge, t)
         other_mode = "immediate" if sub.mode == "digest" else "digest"
         mode_label = t._("Immediate") if other_mode == "immediate" else t._("Daily digest")
         rows.append(
@@ -289,6 +320,18 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
     return Reply("\n".join(lines), t.lang, buttons=tuple(rows), state=state)
 
 
+def _subscription_lines(sub: Subscription, knowledge: Knowledge, t: Tr) -> list[str]:
+    advisory = knowledge.advisories.get(sub.code)
+    level = level_badge(advisory.level if advisory else None, t)
+    mode = t._("daily digest") if sub.mode == "digest" else t._("immediate")
+    scope = t._("level changes only") if sub.scope == "level" else t._("every major update")
+    until = " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
+    return [
+        f"{flag(sub.code)} <b>{esc(t.country(sub.code))}</b> — {level}",
+        f"    {esc(mode)} · {esc(scope)}{esc(until)}",
+    ]
+
+
 def _subscribe(
     code: str,
     region: str | None,
@@ -298,15 +341,15 @@ def _subscribe(
     *,
     until: dt.date | None = None,
 ) -> Reply:
-    name = t.country(code)
+    names = t.country_args(code)
     state = replace(state, last_country=code, last_region=region)
     ending = (Action("set_until", code, value=until.isoformat()),) if until else ()
     trip = " " + t._("Alerts stop after {date}.").format(date=t.date(until)) if until else ""
     if code not in knowledge.advisories:
-        text = t._("We have no advisory for {country} yet, so there is nothing to follow.")
-        return Reply(esc(text.format(country=name)), t.lang, state=state)
+        text = t._("We have no advisory for {country_the} yet, so there is nothing to follow.")
+        return Reply(esc(text.format(**names)), t.lang, state=state)
     if state.subscribed_to(code):
-        text = t._("You already follow {country}.").format(country=name) + trip
+        text = t._("You already follow {country_the}.").format(**names) + trip
         return Reply(
             esc(text), t.lang, buttons=_manage_buttons(code, t), actions=ending, state=state
         )
@@ -315,8 +358,8 @@ def _subscribe(
         return Reply(esc(text.format(n=MAX_SUBSCRIPTIONS)), t.lang, state=state)
     text = t._(
         "Done: you will get a message here, in your language, whenever the advice for"
-        " {country} changes."
-    ).format(country=name)
+        " {country_the} changes."
+    ).format(**names)
     return Reply(
         "🔔 " + esc(text + trip),
         t.lang,
@@ -337,11 +380,11 @@ def _manage_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
 
 
 def _unsubscribe(code: str, t: Tr, state: UserState) -> Reply:
-    name = t.country(code)
+    names = t.country_args(code)
     if not state.subscribed_to(code):
-        text = t._("You do not follow {country}.").format(country=name)
+        text = t._("You do not follow {country_the}.").format(**names)
         return Reply(esc(text), t.lang, state=state)
-    text = t._("You will no longer get alerts for {country}.").format(country=name)
+    text = t._("You will no longer get alerts for {country_the}.").format(**names)
     return Reply(
         "🔕 " + esc(text),
         t.lang,
@@ -351,15 +394,214 @@ def _unsubscribe(code: str, t: Tr, state: UserState) -> Reply:
     )
 
 
-def ambiguous_reply(candidates: tuple[str, ...], intent: str, t: Tr, state: UserState) -> Reply:
-    """Ask which of several countries the user means, one button each."""
-    names = [t.country(c) for c in candidates]
-    question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
+def ambiguous_reply(
+    candidates: tuple[str, ...],
+    intent: str,
+    t: Tr,
+    state: UserState,
+    *,
+    uncertain: bool = False,
+    places: Mapping[str, str] | None = None,
+) -> Reply:
+    """Ask which of several countries the user means, one button each (answering the original
+    question for it); when the match is `uncertain`, "Did you mean …?" with a way out.
+    `places` adds the place matched in a country: "Senegal (Dakar)"."""
+    places = places or {}
+
+    def name(code: str, country: str) -> str:
+        where = places.get(code)
+        return f"{country} ({where})" if where else country
+
+    names = [name(c, t.country(c)) for c in candidates]
+    if uncertain and len(names) == 1:
+        choice = name(candidates[0], t.country_the(candidates[0]))
+        question = t._("Did you mean {choice}?").format(choice=choice)
+    elif uncertain:
+        question = t._("Did you mean one of these: {choices}?").format(choices=" / ".join(names))
+    else:
+        question = t._("Which one do you mean: {choices}?").format(choices=" / ".join(names))
     intent = intent if intent in cb.PLACE_INTENTS else "advisory"
+    rows = [
+        (Button(f"{flag(c)} {label}", cb.encode(cb.PICK, c, intent)),)
+        for c, label in zip(candidates, names, strict=True)
+    ]
+    if uncertain:
+        rows.append((Button(t._("None of these"), cb.encode(cb.NONE_OF_THESE, value=intent)),))
+    return Reply(esc(question), t.lang, buttons=tuple(rows), state=state)
+
+
+def _candidate_places(understood: Understanding, knowledge: Knowledge, t: Tr) -> dict[str, str]:
+    """The region the message matched, shown beside the candidate country that has it."""
+    if not understood.region:
+        return {}
+    shown = {}
+    for code in understood.candidates:
+        advisory = knowledge.advisories.get(code)
+        region = advisory.region(understood.region) if advisory else None
+        if region is not None:
+            shown[code] = region.name.get(t.lang).split(" (")[0]  # "Bamako (capital)" → "Bamako"
+    return shown
+
+
+def none_of_these_reply(intent: str, t: Tr, state: UserState, now: dt.datetime) -> Reply:
+    """None of the suggested countries: ask for the name, and keep the question for it."""
+    text = t._("Then please write the country's name, or a city.")
+    state = replace(state, pending_intent=intent, pending_at=now)
+    return Reply(esc(text), t.lang, state=state, edit=True)
+
+
+def emergency_reply(
+    understood: Understanding,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+    *,
+    now: dt.datetime,
+) -> Reply:
+    """Someone in danger: the place's emergency numbers and embassies, first. Without a sure
+    place, the advice that holds anywhere, a question, and buttons for the likely places."""
+    kind = understood.detail if understood.detail in EMERGENCY_KINDS else None
+    code = None if understood.uncertain else understood.country
+    if code is not None:
+        return emergency_for(code, understood.region, kind, knowledge, t, state)
+    likely = understood.candidates or ((state.last_country,) if state.last_country else ())
     buttons = tuple(
-        (Button(f"{flag(c)} {t.country(c)}", cb.encode(cb.PICK, c, intent)),) for c in candidates
+        (Button(emergency_button_label(c, t), cb.encode(cb.PICK, c, "emergency")),)
+        for c in likely
+        if c in knowledge.advisories
     )
-    return Reply(esc(question), t.lang, buttons=buttons, state=state)
+    state = replace(state, pending_intent="emergency", pending_at=now)
+    text = render_emergency_without_place(kind, t)
+    return Reply(text, t.lang, buttons=buttons, state=state, unmatched="place")
+
+
+def emergency_for(
+    code: str,
+    region: str | None,
+    kind: str | None,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+) -> Reply:
+    """The emergency numbers, what to do and the embassies for destination `code`."""
+    advisory = knowledge.advisories.get(code)
+    text = render_emergency(advisory, code, kind, t)
+    state = replace(state, last_country=code, last_region=region)
+    if advisory is None:
+        return Reply(text, t.lang, state=state)
+    buttons = (
+        (
+            Button(
+                f"{SECTION_EMOJI['contacts']} {t._(SECTION_TITLES['contacts'])}",
+                cb.encode(cb.SECTION, code, "contacts"),
+            ),
+            Button(
+                f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
+                cb.encode(cb.CARD, code),
+            ),
+        ),
+    )
+    return Reply(text, t.lang, buttons=buttons, state=state)
+
+
+def smalltalk_reply(kind: str | None, t: Tr, state: UserState) -> Reply:
+    """Thanks, hello, ok, bye: one short line, not the help text."""
+    line = SMALLTALK.get(kind or "", SMALLTALK["ack"])
+    return Reply(esc(t._(line)), t.lang, state=state)
+
+
+def two_places_reply(
+    intent: str,
+    understood: Understanding,
+    knowledge: Knowledge,
+    t: Tr,
+    state: UserState,
+    *,
+    now: dt.datetime,
+) -> Reply:
+    """Compare two places, go from one to the other, or cross their border. With fewer than two
+    places known, the one-place answer (the card, or how to leave)."""
+    places = [c for c in dict.fromkeys(understood.places) if c]
+    if len(places) < 2:
+        single = "departure" if intent == "route" else "advisory"
+        code = places[0] if places else understood.country
+        if code is None:
+            question = t._("Which country do you mean? Write its name, or a city.")
+            state = replace(state, pending_intent=single, pending_at=now)
+            return Reply(esc(question), t.lang, state=state, unmatched="place")
+        return answer_for(single, code, understood.region, knowledge, t, state)
+    advisories, sources = knowledge.advisories, knowledge.sources
+    if intent == "compare":
+        places = places[:4]
+        text = render_compare(places, advisories, t)
+    elif intent == "route":
+        places = places[:2]
+        text = render_route(places[0], places[1], advisories, sources, t)
+    else:
+        places = places[:2]
+        text = render_border(places[0], places[1], advisories, sources, t)
+    cards = tuple(
+        Button(
+            f"{flag(c)} " + t._("Advisory for {country_the}").format(**t.country_args(c)),
+            cb.encode(cb.CARD, c),
+        )
+        for c in places
+        if c in advisories
+    )
+    rows: list[tuple[Button, ...]] = [(card,) for card in cards]
+    if intent == "route" and places[0] in advisories:
+        leaving = Button(
+            f"{SECTION_EMOJI['leaving']} {t._(SECTION_TITLES['leaving'])}",
+            cb.encode(cb.SECTION, places[0], "leaving"),
+        )
+        rows.insert(0, (leaving,))
+    state = replace(state, last_country=places[-1], last_region=None)
+    return Reply(text, t.lang, buttons=tuple(rows), state=state)
+
+
+def unsubscribe_question(code: str | None, knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
+    """Show what would stop, with a confirm button: no message unsubscribes by itself."""
+    if code is not None:
+        if not state.subscribed_to(code):
+            text = t._("You do not follow {country_the}.").format(**t.country_args(code))
+            return Reply(esc(text), t.lang, state=state)
+        chosen = tuple(s for s in state.subscriptions if s.code == code)
+        heading = t._("This will stop the alerts for {country_the}:").format(**t.country_args(code))
+        stop = t._("Stop the alerts for {country_the}").format(**t.country_args(code))
+        rows: list[tuple[Button, ...]] = [(Button(f"🔕 {stop}", cb.encode(cb.UNSUBSCRIBE, code)),)]
+    else:
+        if not state.subscriptions:
+            return subscriptions_reply(knowledge, t, state)
+        chosen = state.subscriptions
+        count = len(chosen)
+        heading = t.ngettext(
+            "You follow %(n)d destination. Press to stop its alerts:",
+            "You follow %(n)d destinations. Which alerts should I stop?",
+            count,
+        ) % {"n": count}
+        rows = [
+            (Button(f"🔕 {flag(s.code)} {t.country(s.code)}", cb.encode(cb.UNSUBSCRIBE, s.code)),)
+            for s in chosen
+        ]
+        if count > 1:
+            rows.append((Button("🔕 " + t._("Stop them all"), cb.encode(cb.UNSUBSCRIBE_ALL)),))
+    rows.append((Button(t._("Keep my alerts"), cb.encode(cb.KEEP)),))
+    lines = [f"<b>{esc(heading)}</b>"]
+    for sub in chosen:
+        lines += _subscription_lines(sub, knowledge, t)
+    return Reply("\n".join(lines), t.lang, buttons=tuple(rows), state=state)
+
+
+def unsubscribe_all_reply(t: Tr, state: UserState) -> Reply:
+    """Carry out "stop them all", pressed on the confirmation."""
+    if not state.subscriptions:
+        text = t._("You follow no destination.")
+        return Reply(esc(text), t.lang, state=state, edit=True)
+    actions = tuple(Action("unsubscribe", s.code) for s in state.subscriptions)
+    names = ", ".join(sorted((t.country(s.code) for s in state.subscriptions), key=t.sort_key))
+    text = t._("You will no longer get any alerts (stopped: {countries}).").format(countries=names)
+    state = replace(state, subscriptions=())
+    return Reply("🔕 " + esc(text), t.lang, actions=actions, state=state, edit=True)
 
 
 def _language_switch(text: str, t: Tr, state: UserState) -> Reply:
@@ -384,10 +626,10 @@ def _unknown(understood: Understanding, knowledge: Knowledge, t: Tr, state: User
     if understood.country and understood.country in knowledge.advisories:
         code = understood.country
         text = t._(
-            "I can only help with travel safety. Here is what I can tell you about {country}:"
-        ).format(country=t.country(code))
+            "I can only help with travel safety. Here is what I can tell you about {country_the}:"
+        ).format(**t.country_args(code))
         button = Button(
-            f"{flag(code)} " + t._("Advisory for {country}").format(country=t.country(code)),
+            f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
             cb.encode(cb.CARD, code),
         )
         return Reply(esc(text), t.lang, buttons=((button,),), state=state)
@@ -489,12 +731,18 @@ def respond_to_button(
         return _set_option(press, t, state)
     if press.kind == cb.FORGET:
         return forget_reply(press.value == "yes", t, state)
+    if press.kind == cb.UNSUBSCRIBE_ALL:
+        return unsubscribe_all_reply(t, state)
+    if press.kind == cb.KEEP:
+        return Reply(esc(t._("Nothing was changed.")), t.lang, state=state, edit=True)
+    if press.kind == cb.NONE_OF_THESE:
+        return none_of_these_reply(press.value, t, state, now)
     return Reply("", lang, state=state, notice=t._("This button is no longer valid."))
 
 
 def _set_option(press: cb.Callback, t: Tr, state: UserState) -> Reply:
     if not state.subscribed_to(press.code):
-        text = t._("You do not follow {country}.").format(country=t.country(press.code))
+        text = t._("You do not follow {country_the}.").format(**t.country_args(press.code))
         return Reply(esc(text), t.lang, state=state)
     if press.kind == cb.MODE:
         kind = "set_mode"

@@ -24,9 +24,21 @@ MODE = "m"  # m:ML:digest|immediate
 SCOPE = "o"  # o:ML:level|major
 FORGET = "fg"  # fg:yes|no
 ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
+UNSUBSCRIBE_ALL = "ua"  # ua                 confirms stopping every subscription
+KEEP = "k"  # k                               cancels a change offered for confirmation
+NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
-PLACE_INTENTS = ("advisory", "health", "entry", "departure", "contacts", "subscribe", "unsubscribe")
+PLACE_INTENTS = (
+    "advisory",
+    "health",
+    "entry",
+    "departure",
+    "contacts",
+    "subscribe",
+    "unsubscribe",
+    "emergency",
+)
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
@@ -43,6 +55,9 @@ _PATTERNS = {
     SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>level|major)$"),
     FORGET: re.compile(r"^fg:(?P<value>yes|no)$"),
     ALERT: re.compile(r"^al:(?P<value>critical|warning|no)$"),
+    UNSUBSCRIBE_ALL: re.compile(r"^ua$"),
+    KEEP: re.compile(r"^k$"),
+    NONE_OF_THESE: re.compile(rf"^n:(?P<value>{'|'.join(PLACE_INTENTS)})$"),
 }
 
 

@@ -819,7 +819,7 @@ def resolve_places(
             name.lang,
             name.english_ascii,
             places=tuple(p for p in places if p not in candidates or not chosen.doubtful),
-            uncertain=True,
+            uncertain=chosen.doubtful or chosen.fuzzy,
         )
     place_match = chosen
     if not region:

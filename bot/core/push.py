@@ -104,7 +104,7 @@ def render_digest(
 def render_goodbye(code: str, t: Tr) -> tuple[str, tuple[tuple[Button, ...], ...]]:
     """The last message when a subscription reaches its end date."""
     text = t._(
-        "Your trip to {country} is over: I stopped sending you its alerts. Safe travels!"
-    ).format(country=t.country(code))
+        "Your trip to {country_the} is over: I stopped sending you its alerts. Safe travels!"
+    ).format(**t.country_args(code))
     again = Button(t._("Subscribe again"), cb.encode(cb.SUBSCRIBE, code))
     return f"👋 {esc(text)}", ((again,),)

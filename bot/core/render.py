@@ -371,13 +371,30 @@ def render_section(
 
 
 def _contacts(advisory: Advisory, t: Tr) -> list[str]:
-    lines = []
-    if advisory.emergency:
-        emergency_title = t._("Emergency numbers")
-        lines.append(f"<b>{esc(emergency_title)}</b>")
-        for service, number in advisory.emergency.items():
-            lines.append(f"• {esc(t._(EMERGENCY_NAMES[service]))}: <b>{esc(number)}</b>")
+    lines = emergency_lines(advisory, t)
+    if lines:
         lines.append("")
+    lines += embassy_lines(advisory, t)
+    if advisory.embassies:
+        lines.append("")
+    return lines
+
+
+def emergency_lines(advisory: Advisory, t: Tr) -> list[str]:
+    """The destination's emergency numbers, under their title (none when we hold none)."""
+    if not advisory.emergency:
+        return []
+    emergency_title = t._("Emergency numbers")
+    lines = [f"<b>{esc(emergency_title)}</b>"]
+    for service, number in advisory.emergency.items():
+        service_name = esc(t._(EMERGENCY_NAMES[service]))
+        lines.append(f"• {service_name}{t.colon()}<b>{esc(number)}</b>")
+    return lines
+
+
+def embassy_lines(advisory: Advisory, t: Tr) -> list[str]:
+    """Each embassy and consulate with its address, phone, e-mail and link."""
+    lines = []
     for embassy in advisory.embassies:
         if embassy.kind == "consulate":
             what = t._("Consulate of {country} in {city}")
@@ -392,8 +409,6 @@ def _contacts(advisory: Advisory, t: Tr) -> list[str]:
             lines.append(f"   ☎️ {esc(embassy.phone)}")
         if embassy.email:
             lines.append(f"   ✉️ {esc(embassy.email)}")
-    if advisory.embassies:
-        lines.append("")
     return lines
 
 
@@ -441,7 +456,7 @@ def render_hotspots(
     lines = [f"<b>{esc(title)}</b>"]
     chosen = [a for a in advisories if a.level in (3, 4) and (codes is None or a.code in codes)]
     for level in (4, 3):
-        names = sorted(t.country(a.code) for a in chosen if a.level == level)
+        names = sorted((t.country(a.code) for a in chosen if a.level == level), key=t.sort_key)
         if not names:
             continue
         lines += ["", f"<b>{level_badge(level, t)}</b> ({len(names)})", esc(", ".join(names))]

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
-
-import pytest
-from babel.messages.pofile import read_po
 
 from bot.core import callbacks as cb
 from bot.core.answer import (
@@ -19,26 +15,12 @@ from bot.core.answer import (
 )
 from bot.core.excerpt import why_sentence
 from bot.core.model import STALE_AFTER, Advisory
-from bot.core.places import build_place_index
 from bot.core.render import MAX_MESSAGE, render_card, render_section, strip_tags
 from bot.core.reply import Reply, Subscription, UserState
-from bot.datafiles.files import read_all, read_levels
-from bot.i18n import Tr, catalog_path, tr
-from bot.knowledge import continents, region_names
-from tests.conftest import DATA, TODAY
+from bot.i18n import Tr, tr
+from tests.conftest import TODAY
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    advisories = {a.code: a for a in read_all(DATA, TODAY)}
-    return Knowledge(
-        advisories=advisories,
-        sources=read_levels(DATA),
-        index=build_place_index(region_names(advisories)),
-        continents=continents(),
-    )
 
 
 def ask(knowledge: Knowledge, text: str, state: UserState | None = None, lang: str = "en") -> Reply:
@@ -55,29 +37,9 @@ def press(
     )
 
 
-@pytest.fixture(scope="module")
-def english_fragments() -> list[str]:
-    """Pieces of English message ids whose French translation differs (a French reply showing one
-    of them shows untranslated template text)."""
-    with catalog_path("fr").open("rb") as handle:
-        catalog = read_po(handle, locale="fr")
-    fragments = []
-    for message in catalog:
-        if not message.id or not message.string:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        msgstr = message.string if isinstance(message.string, str) else message.string[0]
-        if msgid == msgstr:
-            continue
-        for piece in re.split(r"\{[^}]*\}|%\([^)]*\)d", msgid):
-            if len(piece.strip()) >= 10:
-                fragments.append(piece.strip())
-    return fragments
-
-
 def assert_french(reply: Reply, fragments: list[str]) -> None:
     # Official English text, shown under its French note, is not template text.
-    ours = reply.text.split("Texte officiel, en anglais :")[0]
+    ours = reply.text.split("Texte officiel, en anglais\u00a0:")[0]
     shown = ours + " ".join(b.label for row in reply.buttons for b in row)
     leaked = [f for f in fragments if f in shown]
     assert leaked == [], leaked
@@ -106,7 +68,7 @@ def test_card_in_french(knowledge: Knowledge, english_fragments: list[str]) -> N
     text = reply.text
     assert "🔴 Niveau 4 – Ne pas voyager" in text
     assert "30 octobre 2025" in text
-    assert "Risques : criminalité, terrorisme, enlèvements, troubles civils, santé" in text
+    assert "Risques\u00a0: criminalité, terrorisme, enlèvements, troubles civils, santé" in text
     assert "Ne pas voyager (traduction Vigie)" in text  # the US wording, our translation
     assert_french(reply, english_fragments)
 
@@ -154,7 +116,7 @@ def test_departure_question_answers_with_leaving_the_country(knowledge: Knowledg
 
 def test_official_english_text_is_marked_for_french_readers(knowledge: Knowledge) -> None:
     reply = press(knowledge, "s:NE:security", lang="fr")
-    assert "Texte officiel, en anglais :" in reply.text
+    assert "Texte officiel, en anglais\u00a0:" in reply.text
 
 
 def test_hotspots_level_4_then_3_and_by_continent(knowledge: Knowledge) -> None:

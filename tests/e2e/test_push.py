@@ -303,7 +303,7 @@ async def test_maintainer_alert_from_telegram_reaches_subscribers_and_is_exporte
     assert "Curfew" in preview["text"] and "Couvre-feu" in preview["text"]
     bot.api.push_callback(MAINTAINER, "al:critical", preview["message_id"])
     [push] = await bot.api.wait_for_messages(11_201, 1, timeout=10)
-    assert "Mali : nouvelle alerte" in push["text"]
+    assert "Mali\u00a0: nouvelle alerte" in push["text"]
     assert "Couvre-feu à Bamako dès 20 h." in push["text"]
     folder = tmp_path / "export"
     (folder / "destinations").mkdir(parents=True)
