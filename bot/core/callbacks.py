@@ -24,6 +24,7 @@ MODE = "m"  # m:ML:digest|immediate
 SCOPE = "o"  # o:ML:level|major
 FORGET = "fg"  # fg:yes|no
 ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
+REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
 PLACE_INTENTS = ("advisory", "health", "entry", "departure", "contacts", "subscribe", "unsubscribe")
@@ -43,6 +44,7 @@ _PATTERNS = {
     SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>level|major)$"),
     FORGET: re.compile(r"^fg:(?P<value>yes|no)$"),
     ALERT: re.compile(r"^al:(?P<value>critical|warning|no)$"),
+    REVIEW: re.compile(rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)$"),
 }
 
 
