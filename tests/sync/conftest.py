@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -94,9 +95,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
-    """The four sources' captures served at their official paths."""
+@pytest.fixture(scope="session")
+def _server() -> Iterator[FeedServer]:
     server = FeedServer(files=official_files())
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     server.url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -109,8 +109,50 @@ def feed_server() -> Iterator[FeedServer]:
         httpd.server_close()
 
 
+@pytest.fixture
+def feed_server(_server: FeedServer) -> FeedServer:
+    """The four sources' captures served at their official paths (fresh for each test)."""
+    _server.files = dict(_official_files())
+    _server.seen.clear()
+    _server.failures.clear()
+    return _server
+
+
+@pytest.fixture(scope="session")
+def _synced_once(
+    _server: FeedServer, published_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The published database after one sync of the captures, at NOW."""
+    from bot.store.db import open_db
+    from bot.sync import run_sync
+    from tests.conftest import DATA
+
+    path = tmp_path_factory.mktemp("synced") / "vigie.db"
+    shutil.copy(published_db, path)
+    _server.files = dict(_official_files())
+    db = open_db(path)
+    report = run_sync(db, DATA, now=NOW, base_url=_server.url, backoff=0)
+    assert not report.failed, report.summary()
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def synced_path(_synced_once: Path, tmp_path: Path) -> Path:
+    """A copy of the database after a first sync of every source (copy: tests write to it)."""
+    path = tmp_path / "vigie.db"
+    shutil.copy(_synced_once, path)
+    return path
+
+
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
+
+
+@functools.cache
+def _official_files() -> tuple[tuple[str, bytes], ...]:
+    return tuple(official_files().items())
 
 
 def official_files() -> dict[str, bytes]:
