@@ -39,6 +39,7 @@ class Settings:
     sync_every: int = 3 * 3600  # seconds between syncs of the official sources; 0: no sync
     sync_base_url: str = ""  # fetch every source from this server instead (same paths)
     sync_contact: str = ""  # a URL or address the sources can reach the operator at
+    sync_retry_wait: float = 2.0  # seconds before the first retry of a failed fetch (doubling)
 
 
 class ConfigError(Exception):

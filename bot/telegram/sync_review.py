@@ -56,6 +56,7 @@ def _sync_now(settings: Settings) -> SyncReport:
             now=dt.datetime.now(dt.UTC),
             base_url=settings.sync_base_url,
             contact=settings.sync_contact,
+            backoff=settings.sync_retry_wait,
         )
     finally:
         db.close()
