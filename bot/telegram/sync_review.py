@@ -33,12 +33,24 @@ FOLLOWED = N_("Vigie now follows the official advice for {country}: level {level
 
 
 def schedule(app: Application, settings: Settings) -> None:
-    """Sync every VIGIE_SYNC_EVERY seconds (0: never), the first a minute after start."""
-    if settings.sync_every <= 0 or app.job_queue is None:
+    """Sync every VIGIE_SYNC_EVERY seconds (0: never), the first a minute after start; and
+    send the maintainers' notices every minute (a `vigie sync` from a timer queues them too)."""
+    if app.job_queue is None:
         return
-    app.job_queue.run_repeating(
-        sync_job, interval=settings.sync_every, first=min(60, settings.sync_every), name=SYNC_JOB
-    )
+    if settings.maintainers:
+        app.job_queue.run_repeating(notices_job, interval=60, first=10, name="vigie-notices")
+    if settings.sync_every > 0:
+        app.job_queue.run_repeating(
+            sync_job,
+            interval=settings.sync_every,
+            first=min(60, settings.sync_every),
+            name=SYNC_JOB,
+        )
+
+
+async def notices_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what a sync run elsewhere (the systemd timer) left for the maintainers."""
+    await send_notices(context.application)
 
 
 def add_handlers(app: Application) -> None:
