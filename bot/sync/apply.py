@@ -47,17 +47,15 @@ class Merge:
 def newer_block(
     old: SourceAdvice | None, advice: SourceAdvice, today: dt.date
 ) -> SourceAdvice | None:
-    """The block to hold after the feed gave `advice`, or None to keep `old`: an older date never
-    replaces newer advice; the same date replaces it only when the level differs (a correction
-    a maintainer made on the same date stays); an implausible date is today's if the level
-    changed."""
+    """The block to hold after the feed gave `advice`, or None to keep `old`: only a later date
+    replaces what we hold (on the same date what is published stays, as a file's correction
+    does in `vigie data publish`, so the two never undo each other); a missing or implausible
+    date counts as today's only if the level changed."""
     if not plausible(advice.date, today):
         if old is not None and old.level == advice.level:
             return None
         advice = replace(advice, date=today)
-    elif old is not None and (
-        advice.date < old.date or (advice.date == old.date and advice.level == old.level)
-    ):
+    elif old is not None and advice.date <= old.date:
         return None
     return None if advice == old else advice
 
