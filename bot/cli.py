@@ -353,6 +353,10 @@ def sync(ctx: click.Context, source: str | None) -> None:
         click.echo(f"{run.source}: {'FAILED ' + run.error if run.error else seen}")
         for line in run.held:
             click.echo(f"  held for review: {line}")
+    for line in report.invalid:
+        click.echo(f"  refused by the data rules: {line}")
+    if report.unpublished:
+        click.echo(f"  not published here (skipped): {' '.join(report.unpublished)}")
     click.echo(
         f"{len(report.changed)} destination(s) changed, {report.events} change event(s),"
         f" {report.reviews} curated level(s) to review."

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from bot.core.model import SOURCES, Advisory, SourceAdvice, SourceInfo, Text
+from bot.datafiles.convert import advisory_from_dict, advisory_to_dict
 from bot.i18n import N_, tr
 from bot.importers.common import FeedEntry, plausible
 
@@ -42,6 +43,7 @@ class Merge:
     blocks: set[str] = field(default_factory=set)  # "CODE/source" written
     reviews: list[Review] = field(default_factory=list)
     unpublished: set[str] = field(default_factory=set)  # codes no maintainer has published
+    invalid: list[str] = field(default_factory=list)  # blocks the data rules refuse, with why
 
 
 def newer_block(
@@ -82,7 +84,13 @@ def merge_feeds(
                     continue
                 blocks = [s for s in current.sources if s.source != source_id] + [block]
                 blocks.sort(key=lambda s: SOURCES.index(s.source))
-                merge.changed[code] = replace(current, sources=tuple(blocks))
+                candidate = replace(current, sources=tuple(blocks))
+                # What the sync publishes must pass the same checks as a data file (export).
+                _, problems = advisory_from_dict(advisory_to_dict(candidate), today=today)
+                if problems:
+                    merge.invalid.append(f"{code} {source_id}: {problems[0].message}")
+                    continue
+                merge.changed[code] = candidate
                 merge.blocks.add(f"{code}/{source_id}")
                 lines.setdefault(code, []).append(_line(source_id, old, block))
                 curated = current.curated_level

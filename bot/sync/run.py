@@ -55,6 +55,8 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     reviews: int = 0
     told_failing: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)  # feed codes with no destination here
+    invalid: list[str] = field(default_factory=list)  # blocks refused by the data rules
 
     @property
     def failed(self) -> list[SourceRun]:
@@ -68,6 +70,8 @@ class SyncReport:
             parts.append(f"{len(self.changed)} destination(s) changed, {self.events} event(s)")
         else:
             parts.append("nothing new")
+        if self.invalid:
+            parts.append(f"{len(self.invalid)} block(s) refused by the data rules")
         for run in self.failed:
             parts.append(f"{run.source} failed: {run.error}")
         return "; ".join(parts)
@@ -104,6 +108,8 @@ def run_sync(
         report.events = published.events
         report.changed = [p.code for p in published.plans]
         report.reviews = len(merge.reviews)
+        report.unpublished = sorted(merge.unpublished)
+        report.invalid = merge.invalid
     with write_transaction(db):
         add_synced_blocks(db, merge.blocks)
         for review in merge.reviews:
@@ -163,6 +169,10 @@ def _collect(db: Database, fetcher: Fetcher, source: Source, base_url: str) -> S
                 run.fetched.append(fetched)
     except (FetchError, ImportError_) as error:
         run.error = str(error)
+    except Exception as error:  # a parser's bug must not stop the other sources
+        log.warning("sync: %s parser failed: %r", source.id, error)
+        run.error = f"{type(error).__name__}: {error}"
+    if run.error and not source.indexed:
         run.entries, run.fetched = [], []  # a refused feed changes nothing
     return run
 
@@ -197,5 +207,7 @@ def _collect_indexed(
             run.items_done.append((item.key, item.listed))
         except (FetchError, ImportError_) as error:
             failures.append(f"{item.key}: {error}")
+        except Exception as error:  # a parser's bug on one country must not stop the others
+            failures.append(f"{item.key}: {type(error).__name__}: {error}")
     if failures:
         run.error = f"{len(failures)} of {len(listed)} countries failed: " + "; ".join(failures[:3])
