@@ -69,13 +69,14 @@ def record_success(
     """A check that fetched and applied without error (`entries` None: nothing new, keep the
     count of the last success)."""
     stamp = _stamp(at)
+    fresh_held = "\n".join(held) if entries is not None else None
     db.execute(
         "INSERT INTO sync_state (source, last_attempt, last_success, entries, held)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET"
         " last_attempt = excluded.last_attempt, last_success = excluded.last_success,"
         " entries = COALESCE(?, sync_state.entries), held = COALESCE(?, sync_state.held),"
         " failing_since = NULL",
-        [source, stamp, stamp, entries or 0, "\n".join(held), entries, "\n".join(held) or None],
+        [source, stamp, stamp, entries or 0, "\n".join(held), entries, fresh_held],
     )
 
 
