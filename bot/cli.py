@@ -488,7 +488,7 @@ def import_(ctx: click.Context, source: str, file_: Path | None, url: str | None
     """Update one source's blocks in the data files from its feed, for review before publishing."""
     from bot.datafiles.files import DataError
     from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
-    from bot.importers.common import FeedParse, ImportError_, fetch, merge_entries
+    from bot.importers.common import ImportError_, fetch, merge_entries
 
     modules = {"us-state": us_state, "ca-gac": ca_gac, "uk-fcdo": uk_fcdo, "au-dfat": au_dfat}
     module = modules[source]
@@ -497,8 +497,7 @@ def import_(ctx: click.Context, source: str, file_: Path | None, url: str | None
     raw = file_.read_bytes() if file_ is not None else fetch(url or "")
     settings = _settings(ctx)
     try:
-        parsed = module.parse_feed(raw)
-        entries = parsed.entries if isinstance(parsed, FeedParse) else parsed
+        entries = module.parse_feed(raw)
         report = merge_entries(settings.data_dir, source, entries, today=_today())
     except (ImportError_, DataError) as error:
         raise click.ClickException(f"nothing imported: {error}") from error

@@ -9,7 +9,7 @@ import json
 import re
 
 from bot.core.model import SourceAdvice, SourceRegion
-from bot.importers.common import FeedEntry, FeedParse, FeedRefused, ImportError_, clean_text
+from bot.importers.common import FeedEntry, ImportError_, clean_text
 from bot.importers.names import resolve_name
 
 SOURCE = "au-dfat"
@@ -37,19 +37,11 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def parse_feed(raw: bytes) -> FeedParse:
+def parse_feed(raw: bytes) -> list[FeedEntry]:
     """Every destination with a level; the "No travel advice" pseudo-destination is skipped."""
-    try:
-        items = json.loads(raw)
-    except ValueError as error:
-        raise FeedRefused(f"Smartraveller export: expected JSON, found {error}") from error
-    if not isinstance(items, list) or not all(
-        isinstance(i, dict) and "field_overall_advice_level" in i for i in items
-    ):
-        raise FeedRefused("Smartraveller export: expected a list of destinations")
     entries = []
     problems = []
-    for item in items:
+    for item in json.loads(raw):
         title = html.unescape(item.get("title", "")).strip()
         wording = (item.get("field_overall_advice_level") or "").strip()
         level = _LEVELS.get(wording.lower())
@@ -89,4 +81,4 @@ def parse_feed(raw: bytes) -> FeedParse:
         )
     if problems:
         raise ImportError_("Smartraveller export: " + "; ".join(problems))
-    return FeedParse(entries)
+    return entries

@@ -25,10 +25,6 @@ class ImportError_(Exception):
     """A feed entry could not be imported safely; nothing was written."""
 
 
-class FeedRefused(ImportError_):
-    """The input is not this source's feed, or is broken; nothing may be changed."""
-
-
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One destination's advice as read from a feed, before merging."""
@@ -36,24 +32,6 @@ class FeedEntry:
     codes: tuple[str, ...]
     advice: SourceAdvice
     name: str  # the feed's own name for the destination, for messages
-
-
-@dataclass(frozen=True)
-class IndexItem:
-    """One country of a source's index: `key` is what the per-country URL needs."""
-
-    code: str
-    key: str
-    updated: dt.datetime | None
-    url: str
-
-
-@dataclass
-class FeedParse:
-    """What a feed gave: the entries, and the doubtful items held for a maintainer."""
-
-    entries: list[FeedEntry]
-    held: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

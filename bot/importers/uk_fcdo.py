@@ -7,14 +7,7 @@ import json
 from typing import Any
 
 from bot.core.model import SourceAdvice
-from bot.importers.common import (
-    FeedEntry,
-    FeedRefused,
-    ImportError_,
-    IndexItem,
-    clean_text,
-    shorten,
-)
+from bot.importers.common import FeedEntry, ImportError_, clean_text, shorten
 from bot.importers.names import resolve_name
 
 SOURCE = "uk-fcdo"
@@ -102,49 +95,3 @@ def parse_feed(raw: bytes) -> list[FeedEntry]:
             for child in data.get("links", {}).get("children", [])
         ]
     return [e for e in entries if e is not None]
-
-
-INDEX_URL = FEED_URL
-MIN_INDEX_COUNTRIES = 150
-
-
-def _document(raw: bytes, kind: str, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except ValueError as error:
-        raise FeedRefused(f"GOV.UK: expected {what} (JSON), found {error}") from error
-    if not isinstance(data, dict) or data.get("document_type") != kind:
-        found = data.get("document_type") if isinstance(data, dict) else type(data).__name__
-        raise FeedRefused(f"GOV.UK: expected {what} ({kind}), found {found!r}")
-    return data
-
-
-def parse_index(raw: bytes) -> list[IndexItem]:
-    """Every country page listed by the foreign-travel-advice index."""
-    data = _document(raw, "travel_advice_index", "the travel advice index")
-    items = []
-    for child in data.get("links", {}).get("children", []):
-        country = child.get("details", {}).get("country", {})
-        codes = resolve_name(country.get("name", ""))
-        if len(codes) != 1:
-            continue
-        stamp = child.get("public_updated_at")
-        updated = dt.datetime.fromisoformat(stamp) if stamp else None
-        slug = country["slug"]
-        items.append(IndexItem(codes[0], slug, updated, f"{FEED_URL}/{slug}"))
-    if len(items) < MIN_INDEX_COUNTRIES:
-        raise FeedRefused(f"GOV.UK: expected an index of about 200 countries, found {len(items)}")
-    return items
-
-
-def parse_country(raw: bytes) -> FeedEntry:
-    """One country page; its date is `public_updated_at`."""
-    data = _document(raw, "travel_advice", "a country's travel advice page")
-    details = data.get("details", {})
-    country = details.get("country") or {}
-    entry = _entry(
-        country.get("name", ""), country.get("slug", ""), details, data.get("public_updated_at")
-    )
-    if entry is None:
-        raise FeedRefused(f"GOV.UK: {country.get('name')!r} publishes no alert_status")
-    return entry

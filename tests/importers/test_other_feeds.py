@@ -17,7 +17,7 @@ from tests.conftest import TODAY, shared_file
 @pytest.fixture(scope="module")
 def au_entries() -> dict[str, au_dfat.FeedEntry]:
     raw = shared_file("feeds/au-smartraveller_2026-04.json").read_bytes()
-    return {e.name: e for e in au_dfat.parse_feed(raw).entries}
+    return {e.name: e for e in au_dfat.parse_feed(raw)}
 
 
 def test_every_australian_destination_is_imported_but_the_pseudo_one(au_entries: dict) -> None:

@@ -25,12 +25,12 @@ def feed_bytes() -> bytes:
 
 @pytest.fixture(scope="module")
 def entries(feed_bytes: bytes) -> dict[str, us_state.FeedEntry]:
-    return {e.name: e for e in us_state.parse_feed(feed_bytes).entries}
+    return {e.name: e for e in us_state.parse_feed(feed_bytes)}
 
 
 def test_every_item_of_the_feed_is_imported(feed_bytes: bytes, entries: dict) -> None:
     assert feed_bytes.count(b"<item>") == 211
-    assert len(us_state.parse_feed(feed_bytes).entries) == 211
+    assert len(us_state.parse_feed(feed_bytes)) == 211
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def _item(title: str, date: str, level: int, tag: str) -> bytes:
 
 
 def test_import_writes_the_source_block_into_the_data_file(data_dir: Path) -> None:
-    entries = us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG")).entries
+    entries = us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG"))
     merge_entries(data_dir, "us-state", entries, today=TODAY)
     advisory, problems = read_destination(data_dir / "destinations" / "NE.toml", TODAY)
     assert problems == []
@@ -176,13 +176,13 @@ def test_older_feed_date_never_replaces_newer_advice(data_dir: Path) -> None:
     merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 4, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 4, "NG")),
         today=TODAY,
     )
     report = merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Mon, 31 Jul 2023", 3, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Mon, 31 Jul 2023", 3, "NG")),
         today=TODAY,
     )
     advisory, _ = read_destination(data_dir / "destinations" / "NE.toml", TODAY)
@@ -196,13 +196,13 @@ def test_bogus_1970_date_is_not_taken_as_news(data_dir: Path) -> None:
     merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG")),
         today=TODAY,
     )
     merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Thu, 01 Jan 1970", 3, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Thu, 01 Jan 1970", 3, "NG")),
         today=TODAY,
     )
     advisory, problems = read_destination(data_dir / "destinations" / "NE.toml", TODAY)
@@ -215,13 +215,13 @@ def test_level_change_drafts_a_bilingual_change_note(data_dir: Path) -> None:
     merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Fri, 21 Mar 2025", 3, "NG")),
         today=TODAY,
     )
     report = merge_entries(
         data_dir,
         "us-state",
-        us_state.parse_feed(_item("Niger", "Tue, 07 Oct 2025", 4, "NG")).entries,
+        us_state.parse_feed(_item("Niger", "Tue, 07 Oct 2025", 4, "NG")),
         today=TODAY,
     )
     advisory, _ = read_destination(data_dir / "destinations" / "NE.toml", TODAY)
