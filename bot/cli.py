@@ -327,6 +327,76 @@ def push_retry(ctx: click.Context) -> None:
     click.echo(f"Re-queued {count} failed deliveries.")
 
 
+# --- sync -------------------------------------------------------------------------------------
+
+
+@main.group("sync", invoke_without_command=True)
+@click.option(
+    "--source",
+    type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]),
+    help="Only this source (default: all).",
+)
+@click.pass_context
+def sync(ctx: click.Context, source: str | None) -> None:
+    """Fetch the official sources now and publish what is newer (pushes included)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.store.db import open_db
+    from bot.sync import run_sync
+
+    settings = _settings(ctx)
+    report = run_sync(
+        open_db(settings.db_path),
+        settings.data_dir,
+        now=dt.datetime.now(dt.UTC),
+        only=source,
+        base_url=settings.sync_base_url,
+        contact=settings.sync_contact,
+    )
+    for run in report.runs:
+        seen = "nothing new" if run.seen is None else f"{run.seen} entries"
+        click.echo(f"{run.source}: {'FAILED ' + run.error if run.error else seen}")
+        for line in run.held:
+            click.echo(f"  held for review: {line}")
+    for line in report.invalid:
+        click.echo(f"  refused by the data rules: {line}")
+    if report.unpublished:
+        click.echo(f"  not published here (skipped): {' '.join(report.unpublished)}")
+    click.echo(
+        f"{len(report.changed)} destination(s) changed, {report.events} change event(s),"
+        f" {report.reviews} curated level(s) to review."
+    )
+    if report.failed:
+        raise click.ClickException(
+            f"{len(report.failed)} source(s) failed; their last good data is kept"
+        )
+
+
+@sync.command("status")
+@click.pass_context
+def sync_status(ctx: click.Context) -> None:
+    """Per source: the last success, the entries seen, the last error, failing since."""
+    from bot.store.db import open_db
+    from bot.store.sync_state import source_states
+    from bot.sync import SOURCES
+
+    states = source_states(open_db(_settings(ctx).db_path))
+    for source in SOURCES:
+        state = states.get(source)
+        if state is None:
+            click.echo(f"{source}: never synced")
+            continue
+        success = state.last_success.isoformat() if state.last_success else "never"
+        click.echo(f"{source}: last success {success}, {state.entries} entries seen")
+        if state.held:
+            click.echo(f"  held for review: {len(state.held)} ({state.held[0]})")
+        if state.failing_since is not None:
+            click.echo(f"  FAILING since {state.failing_since.isoformat()}")
+        if state.last_error:
+            at = state.last_error_at.isoformat() if state.last_error_at else "?"
+            click.echo(f"  last error ({at}): {state.last_error}")
+
+
 # --- show -------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,10 @@ class Settings:
     push_rate: float = 29.5  # messages/second overall (Telegram: ~30; up to 1000 paid)
     push_chat_rate: float = 1.0  # messages/second to one chat
     digest_hour: int = 8  # UTC hour of the daily digest
+    sync_every: int = 3 * 3600  # seconds between syncs of the official sources; 0: no sync
+    sync_base_url: str = ""  # fetch every source from this server instead (same paths)
+    sync_contact: str = ""  # a URL or address the sources can reach the operator at
+    sync_retry_wait: float = 2.0  # seconds before the first retry of a failed fetch (doubling)
 
 
 class ConfigError(Exception):
@@ -62,10 +66,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         push_rate = float(env.get("VIGIE_PUSH_RATE") or 29.5)
         push_chat_rate = float(env.get("VIGIE_PUSH_CHAT_RATE") or 1.0)
         digest_hour = int(env.get("VIGIE_DIGEST_HOUR") or 8)
+        sync_every = int(env.get("VIGIE_SYNC_EVERY") or 3 * 3600)
     except ValueError as error:
         raise ConfigError(
-            f"VIGIE_PUSH_RATE, VIGIE_PUSH_CHAT_RATE, VIGIE_DIGEST_HOUR: {error}"
+            f"VIGIE_PUSH_RATE, VIGIE_PUSH_CHAT_RATE, VIGIE_DIGEST_HOUR, VIGIE_SYNC_EVERY: {error}"
         ) from error
+    if sync_every != 0 and sync_every < 60:
+        raise ConfigError("VIGIE_SYNC_EVERY is in seconds: 0 (no sync) or at least 60")
     if not (0 < push_rate <= 1000 and 0 < push_chat_rate <= 30 and 0 <= digest_hour <= 23):
         raise ConfigError(
             "VIGIE_PUSH_RATE must be in (0, 1000], VIGIE_PUSH_CHAT_RATE in (0, 30],"
@@ -81,4 +88,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         push_rate=push_rate,
         push_chat_rate=push_chat_rate,
         digest_hour=digest_hour,
+        sync_every=sync_every,
+        sync_base_url=(env.get("VIGIE_SYNC_BASE_URL") or "").strip().rstrip("/"),
+        sync_contact=(env.get("VIGIE_SYNC_CONTACT") or "").strip(),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.core.model import Advisory
 from bot.core.places import PlaceIndex, RegionName, build_place_index
 from bot.datafiles.files import read_levels
 from bot.store.advisories import data_version, generation, load_advisories
+from bot.store.sync_state import last_checks
 
 # Western Asia and Egypt, for "which countries to avoid in the Middle East".
 MIDDLE_EAST = frozenset(
@@ -82,6 +84,9 @@ def region_names(advisories: dict[str, Advisory]) -> list[RegionName]:
     ]
 
 
+CHECKS_TTL = 60.0  # seconds between reads of when the officials were last checked
+
+
 class KnowledgeCache:
     """The current Knowledge, rebuilt only when the database changed since it was loaded."""
 
@@ -94,6 +99,9 @@ class KnowledgeCache:
         self._knowledge: Knowledge | None = None
         self._index_key: tuple[RegionName, ...] | None = None
         self._index: PlaceIndex | None = None
+        self._checked: dict[str, dt.datetime] = {}
+        self._checked_at = 0.0
+        self._checked_version: int | None = None
 
     def get(self) -> Knowledge:
         """The knowledge, reloaded if another process (a publish, an alert) changed the data, and
@@ -107,7 +115,13 @@ class KnowledgeCache:
                     self._knowledge = self._load()
                     self._generation = current
             assert self._knowledge is not None
-            return replace(self._knowledge, today=dt.datetime.now(dt.UTC).date())
+            # A sync that found nothing new changes no advisory, only when it last checked.
+            if time.monotonic() - self._checked_at > CHECKS_TTL or version != self._checked_version:
+                self._checked = last_checks(self._db)
+                self._checked_at, self._checked_version = time.monotonic(), version
+            return replace(
+                self._knowledge, today=dt.datetime.now(dt.UTC).date(), checked=self._checked
+            )
 
     def invalidate(self) -> None:
         """Reload at the next get() (after this process itself wrote advisories)."""

@@ -27,6 +27,7 @@ ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
 UNSUBSCRIBE_ALL = "ua"  # ua                 confirms stopping every subscription
 KEEP = "k"  # k                               cancels a change offered for confirmation
 NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
+REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
 PLACE_INTENTS = (
@@ -58,6 +59,7 @@ _PATTERNS = {
     UNSUBSCRIBE_ALL: re.compile(r"^ua$"),
     KEEP: re.compile(r"^k$"),
     NONE_OF_THESE: re.compile(rf"^n:(?P<value>{'|'.join(PLACE_INTENTS)})$"),
+    REVIEW: re.compile(rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)$"),
 }
 
 

@@ -75,7 +75,11 @@ def _published(item: dict[str, Any]) -> dt.datetime | None:
     stamp = published.get("timestamp") if isinstance(published, dict) else None
     if isinstance(stamp, int | float) and stamp > 0:
         return dt.datetime.fromtimestamp(stamp, dt.UTC)
-    return None
+    text = published.get("date") if isinstance(published, dict) else None
+    try:  # "2026-09-24 09:14:13", Ottawa time: only compared with itself, never shown
+        return dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def parse_country(raw: bytes) -> FeedEntry:

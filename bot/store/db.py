@@ -141,6 +141,52 @@ def m004_outbox(db: Database) -> None:
     db.table("deliveries").create_index(["event_id", "status"])
 
 
+@migrations()
+def m005_sync(db: Database) -> None:
+    """The official sources' sync: per-source state, HTTP validators, index dates, and the
+    notices owed to maintainers (failing sources, official levels that disagree with ours)."""
+    db.table("sync_state").create(
+        {
+            "source": str,
+            "last_attempt": str,
+            "last_success": str,  # the last check that fetched and applied without error
+            "entries": int,  # entries seen at the last success
+            "held": str,  # doubtful items the feed gave, one per line
+            "last_error": str,
+            "last_error_at": str,
+            "failing_since": str,  # first failure since the last success, or NULL
+        },
+        pk="source",
+    )
+    db.table("sync_http").create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="url"
+    )
+    db.table("sync_items").create(
+        {
+            "source": str,
+            "key": str,  # what the per-country URL needs (ISO code, GOV.UK slug)
+            "code": str,
+            "listed": str,  # the date the index gives for this country
+            "fetched": str,  # the index date of the file we last applied
+        },
+        pk=("source", "key"),
+    )
+    db.table("notices").create(
+        {
+            "id": int,
+            "key": str,  # asks once: failing:SOURCE:SINCE, review:CODE:SOURCE:LEVEL:DATE
+            "kind": str,  # failing | review
+            "params": str,  # JSON
+            "created_at": str,
+            "sent_at": str,
+            "decision": str,  # review: keep | follow
+            "decided_by": str,
+        },
+        pk="id",
+    )
+    db.table("notices").create_index(["key"], unique=True)
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

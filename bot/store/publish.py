@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from bot.core.diff import Change, diff_advisories, event_kind, needs_change_note
-from bot.core.model import Advisory, Text
+from bot.core.model import SOURCES, Advisory, Text
 from bot.datafiles.files import (
     DataError,
     FileProblem,
@@ -22,6 +23,7 @@ from bot.datafiles.files import (
 from bot.store.advisories import (
     content_hash,
     delete_advisory,
+    generation,
     last_note_hashes,
     load_advisories,
     note_hash,
@@ -56,6 +58,8 @@ class PublishReport:
 
 
 EXPORTED_ALERTS = "exported_telegram_alerts"
+# Official blocks a sync wrote that no export has put in the files yet ("CODE/source").
+SYNCED_BLOCKS = "synced_blocks_not_exported"
 
 
 def keep_telegram_alerts(
@@ -72,6 +76,39 @@ def keep_telegram_alerts(
         if a.origin == "telegram" and a.id not in ids and f"{old.code}/{a.id}" not in exported
     )
     return replace(new, alerts=new.alerts + extra) if extra else new
+
+
+def keep_newer_official(
+    old: Advisory | None, new: Advisory, synced: frozenset[str] = frozenset()
+) -> Advisory:
+    """Per official source, the later date wins between the file (`new`) and the database
+    (`old`, where the sync writes); on an equal date the file wins (a maintainer's correction).
+    A block the sync added and no export has written yet is kept when the file lacks it."""
+    if old is None:
+        return new
+    in_file = {s.source: s for s in new.sources}
+    kept = []
+    for block in old.sources:
+        mine = in_file.get(block.source)
+        if mine is None and f"{old.code}/{block.source}" in synced:
+            kept.append(block)
+        elif mine is not None and block.date > mine.date:
+            in_file[block.source] = block
+    if not kept and all(a is b for a, b in zip(in_file.values(), new.sources, strict=True)):
+        return new
+    sources = sorted([*in_file.values(), *kept], key=lambda s: SOURCES.index(s.source))
+    return replace(new, sources=tuple(sources))
+
+
+def synced_blocks(db: Database) -> frozenset[str]:
+    """The official blocks written by a sync and not yet exported ("CODE/source")."""
+    return frozenset(json.loads(get_meta(db, SYNCED_BLOCKS) or "[]"))
+
+
+def add_synced_blocks(db: Database, blocks: set[str]) -> None:
+    """Remember blocks a sync wrote (inside the caller's transaction)."""
+    if blocks:
+        set_meta(db, SYNCED_BLOCKS, json.dumps(sorted(blocks | synced_blocks(db))))
 
 
 def exported_alerts(db: Database) -> frozenset[str]:
@@ -99,6 +136,7 @@ def plan_changes(
     old_by_code = load_advisories(db)
     notes_used = last_note_hashes(db)
     exported = exported_alerts(db)
+    synced = synced_blocks(db)
     plans: list[DestinationPlan] = []
     problems: list[FileProblem] = []
     for code in sorted(new_by_code.keys() | old_by_code.keys()):
@@ -116,7 +154,7 @@ def plan_changes(
                 )
             plans.append(DestinationPlan(code, old, None, [Change("removed", False, "removed")]))
             continue
-        new = keep_telegram_alerts(old, new, exported)
+        new = keep_newer_official(old, keep_telegram_alerts(old, new, exported), synced)
         if old is not None and content_hash(old) == content_hash(new):
             continue
         changes = diff_advisories(old, new)
@@ -147,13 +185,18 @@ def publish(
     if_stale: bool = False,
 ) -> PublishReport:
     """Import every data file into the database in one transaction, recording history and an event
-    for every major change. Raise DataError (nothing written) if any file is refused."""
+    for every major change. Raise DataError (nothing written) if any file is refused. The files
+    are read, validated and compared before the write lock is taken; if another writer changed
+    the advisories meanwhile, the comparison is made again under the lock."""
     fingerprint = data_fingerprint(data_dir)
     if if_stale and get_meta(db, "data_hash") == fingerprint:
         return PublishReport(publish_id=None, skipped=True)
     at = now.isoformat(timespec="seconds")
+    seen = generation(db)
+    plans = plan_publish(db, data_dir, now.date(), allow_remove=allow_remove)
     with write_transaction(db):
-        plans = plan_publish(db, data_dir, now.date(), allow_remove=allow_remove)
+        if generation(db) != seen:
+            plans = plan_publish(db, data_dir, now.date(), allow_remove=allow_remove)
         cursor = db.execute(
             "INSERT INTO publishes (at, who, data_hash, changes, events) VALUES (?, ?, ?, ?, 0)",
             [at, who, fingerprint, sum(len(p.changes) for p in plans)],
@@ -170,6 +213,59 @@ def publish(
     return report
 
 
+Compute = Callable[[dict[str, Advisory]], tuple[dict[str, Advisory], dict[str, Text]]]
+
+
+def publish_advisories(
+    db: Database, compute: Compute, *, who: str, now: dt.datetime
+) -> PublishReport:
+    """Publish advisories made by `compute` from the published ones (a sync, a maintainer's
+    decision in Telegram): `compute` returns the changed advisories and, for each, the note its
+    event carries (never the advisory's own change note, which stays the maintainers'). The work
+    is done before the write lock is taken, and again under it if the data changed meanwhile."""
+    at = now.isoformat(timespec="seconds")
+    seen = generation(db)
+    plans = _plans_from(load_advisories(db), compute)
+    with write_transaction(db):
+        if generation(db) != seen:
+            plans = _plans_from(load_advisories(db), compute)
+        if not plans:
+            return PublishReport(publish_id=None)
+        cursor = db.execute(
+            "INSERT INTO publishes (at, who, data_hash, changes, events) VALUES (?, ?, '', ?, 0)",
+            [at, who, sum(len(p.changes) for p, _ in plans)],
+        )
+        report = PublishReport(publish_id=cursor.lastrowid, plans=[p for p, _ in plans])
+        notes_used = last_note_hashes(db)
+        for plan, note in plans:
+            report.events += _apply_plan(
+                db,
+                plan,
+                at=at,
+                who=who,
+                publish_id=report.publish_id,
+                notes_used=notes_used,
+                event_note=note,
+            )
+        db.execute(
+            "UPDATE publishes SET events = ? WHERE id = ?", [report.events, report.publish_id]
+        )
+    return report
+
+
+def _plans_from(
+    olds: dict[str, Advisory], compute: Compute
+) -> list[tuple[DestinationPlan, Text | None]]:
+    changed, notes = compute(olds)
+    plans = []
+    for code, new in sorted(changed.items()):
+        old = olds.get(code)
+        if old is not None and content_hash(old) == content_hash(new):
+            continue
+        plans.append((DestinationPlan(code, old, new, diff_advisories(old, new)), notes.get(code)))
+    return plans
+
+
 def _apply_plan(
     db: Database,
     plan: DestinationPlan,
@@ -178,11 +274,17 @@ def _apply_plan(
     who: str,
     publish_id: int | None,
     notes_used: dict[str, str],
+    event_note: Text | None = None,
 ) -> int:
-    """Write one destination's changes, its history rows and its event; return events made."""
+    """Write one destination's changes, its history rows and its event; return events made.
+    With `event_note` (a sync), the event carries it and the advisory's change note is left as
+    the maintainers wrote it."""
     new = plan.new
     kind = event_kind(plan.changes)
-    note = new.change_note if new and needs_change_note(plan.changes) else None
+    if event_note is not None:
+        note = event_note if needs_change_note(plan.changes) else None
+    else:
+        note = new.change_note if new and needs_change_note(plan.changes) else None
     for change in plan.changes:
         db.execute(
             "INSERT INTO history (publish_id, code, at, who, kind, major, summary, note_en,"
@@ -202,7 +304,7 @@ def _apply_plan(
     if new is None:
         delete_advisory(db, plan.code)
         return 0
-    last_note = note_hash(note) if note else notes_used.get(plan.code, "")
+    last_note = note_hash(note) if note and event_note is None else notes_used.get(plan.code, "")
     save_advisory(db, new, at=at, last_note=last_note)
     if kind is None or plan.old is None:
         return 0
@@ -234,6 +336,7 @@ def export(db: Database, data_dir: Path) -> list[Path]:
         f"{a.code}/{al.id}" for a in advisories for al in a.alerts if al.origin == "telegram"
     }
     set_meta(db, EXPORTED_ALERTS, json.dumps(sorted(written | exported_alerts(db))))
+    set_meta(db, SYNCED_BLOCKS, "[]")  # every synced block is in the files now
     return paths
 
 

@@ -27,7 +27,7 @@ from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
-from bot.telegram import alerts
+from bot.telegram import alerts, sync_review
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
 
@@ -128,6 +128,7 @@ async def start_background(app: Application) -> None:
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
         )
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
+    sync_review.schedule(app, settings)
 
 
 async def stop_background(app: Application) -> None:
@@ -216,6 +217,7 @@ def add_handlers(app: Application, settings: Settings) -> None:
             )
         )
         app.add_handler(CallbackQueryHandler(alerts.on_alert_confirm, pattern=r"^al:"))
+        sync_review.add_handlers(app)
     for command in MAINTAINER_COMMANDS:
         app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
     app.add_handler(CallbackQueryHandler(h.on_button))

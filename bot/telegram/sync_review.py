@@ -1,0 +1,222 @@
+"""The sync in the running bot: a JobQueue job that syncs the official sources off the event
+loop, wakes the push sender, and tells the maintainers what needs them (a source failing for a
+day; an official level that now differs from the curated one, with buttons to keep the curated
+level or follow the officials)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import replace
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot.config import Settings
+from bot.core import callbacks as cb
+from bot.core.model import Advisory, Text
+from bot.core.reply import Button
+from bot.datafiles.files import read_levels
+from bot.i18n import N_, Tr, tr
+from bot.store.db import open_db, write_transaction
+from bot.store.notices import Notice, decide, mark_sent, open_review, preferred_lang, unsent_notices
+from bot.store.publish import publish_advisories
+from bot.sync import SyncReport, run_sync
+from bot.telegram.handlers import Services, services
+from bot.telegram.keyboards import inline_keyboard
+
+log = logging.getLogger(__name__)
+SYNC_JOB = "vigie-sync"
+FOLLOWED = N_("Vigie now follows the official advice for {country}: level {level}.")
+
+
+def schedule(app: Application, settings: Settings) -> None:
+    """Sync every VIGIE_SYNC_EVERY seconds (0: never), the first a minute after start; and
+    send the maintainers' notices every minute (a `vigie sync` from a timer queues them too)."""
+    if app.job_queue is None:
+        return
+    if settings.maintainers:
+        app.job_queue.run_repeating(notices_job, interval=60, first=10, name="vigie-notices")
+    if settings.sync_every > 0:
+        app.job_queue.run_repeating(
+            sync_job,
+            interval=settings.sync_every,
+            first=min(60, settings.sync_every),
+            name=SYNC_JOB,
+        )
+
+
+async def notices_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what a sync run elsewhere (the systemd timer) left for the maintainers."""
+    await send_notices(context.application)
+
+
+def add_handlers(app: Application) -> None:
+    """The maintainers' Keep / Follow buttons (before the catch-all button handler)."""
+    app.add_handler(CallbackQueryHandler(on_review, pattern=rf"^{cb.REVIEW}:"))
+
+
+def _sync_now(settings: Settings) -> SyncReport:
+    """One sync on its own connection (this runs in a worker thread)."""
+    db = open_db(settings.db_path)
+    try:
+        return run_sync(
+            db,
+            settings.data_dir,
+            now=dt.datetime.now(dt.UTC),
+            base_url=settings.sync_base_url,
+            contact=settings.sync_contact,
+            backoff=settings.sync_retry_wait,
+        )
+    finally:
+        db.close()
+
+
+async def sync_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sync in a worker thread (the bot keeps answering), then push and tell the maintainers.
+    Without network this logs one line, never a traceback."""
+    app = context.application
+    svc = services(context)
+    if app.bot_data.get("vigie_syncing"):
+        return
+    app.bot_data["vigie_syncing"] = True
+    try:
+        report = await asyncio.to_thread(_sync_now, svc.settings)
+    except Exception as error:  # the bot must keep answering whatever a sync meets
+        log.warning("sync: failed (%s: %s); the advice held is kept", type(error).__name__, error)
+        return
+    finally:
+        app.bot_data["vigie_syncing"] = False
+    if report.failed:
+        log.warning("sync: %s", report.summary())
+    else:
+        log.info("sync: %s", report.summary())
+    if report.changed:
+        svc.knowledge.invalidate()
+        sender = app.bot_data.get("vigie_sender")
+        if sender is not None:
+            sender.wake()
+    await send_notices(app)
+
+
+async def send_notices(app: Application) -> int:
+    """Send every unsent notice to each maintainer, in their language; return how many."""
+    svc: Services = app.bot_data["vigie"]
+    notices = unsent_notices(svc.db)
+    if not notices or not svc.settings.maintainers:
+        return 0
+    sources = read_levels(svc.settings.data_dir)
+    for notice in notices:
+        for maintainer in sorted(svc.settings.maintainers):
+            t = tr(preferred_lang(svc.db, maintainer))
+            text, buttons = render_notice(notice, t, {k: v.name for k, v in sources.items()})
+            try:
+                await app.bot.send_message(maintainer, text, reply_markup=inline_keyboard(buttons))
+            except TelegramError as error:
+                log.warning(
+                    "notice %d not delivered to maintainer %d: %s", notice.id, maintainer, error
+                )
+        with write_transaction(svc.db):
+            mark_sent(svc.db, notice.id, dt.datetime.now(dt.UTC))
+    return len(notices)
+
+
+def render_notice(
+    notice: Notice, t: Tr, names: dict[str, Text]
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """A notice's text and buttons in the maintainer's language."""
+    p = notice.params
+    source = names[p["source"]].get(t.lang) if p["source"] in names else p["source"]
+    if notice.kind == "failing":
+        since = dt.datetime.fromisoformat(p["since"])
+        text = t._(
+            "{source}: every sync has failed since {since}. Vigie keeps the advice it last"
+            " received. Last error: {error}"
+        ).format(source=source, since=t.date(since.date()), error=p["error"])
+        return text, ()
+    code = p["code"]
+    text = t._(
+        "{country}: {source} now says level {level} (on {date}), but our curated level is"
+        " {curated}. Keep the curated level, or follow the officials?"
+    ).format(
+        country=t.country(code),
+        source=source,
+        level=p["level"],
+        date=t.date(dt.date.fromisoformat(p["date"])),
+        curated=p["curated"],
+    )
+    buttons = (
+        (
+            Button(
+                t._("Keep curated level {level}").format(level=p["curated"]),
+                cb.encode(cb.REVIEW, code, "keep"),
+            ),
+        ),
+        (Button(t._("Follow the officials"), cb.encode(cb.REVIEW, code, "follow")),),
+    )
+    return text, buttons
+
+
+async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A maintainer pressed Keep or Follow under a disagreement notice."""
+    svc = services(context)
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    t = tr(preferred_lang(svc.db, user.id))
+    if user.id not in svc.settings.maintainers:
+        await query.answer(t._("This button is no longer valid."))
+        return
+    press = cb.decode(query.data)
+    advisory = svc.knowledge.get().advisories.get(press.code) if press else None
+    if press is None or advisory is None or open_review(svc.db, press.code) is None:
+        await query.answer(t._("This button is no longer valid."))
+        return
+    who = f"telegram:{user.id}"
+    country = t.country(press.code)
+    if press.value == "keep" or advisory.curated_level is None:
+        with write_transaction(svc.db):
+            decide(svc.db, press.code, "keep", who)
+        await query.answer(t._("Kept."))
+        await query.edit_message_text(
+            t._("{country}: the curated level stays; nothing was sent.").format(country=country)
+        )
+        return
+    report = follow_officials(svc, press.code, who)
+    with write_transaction(svc.db):
+        decide(svc.db, press.code, "follow", who)
+    svc.knowledge.invalidate()
+    sender = context.application.bot_data.get("vigie_sender")
+    if report and sender is not None:
+        sender.wake()
+    log.info("maintainer %s dropped the curated level of %s", user.id, press.code)
+    await query.answer(t._("Done."))
+    await query.edit_message_text(
+        t._(
+            "{country} now follows the official levels. Run `vigie data export` and commit, so"
+            " the files agree."
+        ).format(country=country)
+    )
+
+
+def follow_officials(svc: Services, code: str, who: str) -> int:
+    """Drop the curated level of `code` through the publish machinery; return events made."""
+
+    def compute(
+        published: dict[str, Advisory],
+    ) -> tuple[dict[str, Advisory], dict[str, Text]]:
+        current = published.get(code)
+        if current is None or current.curated_level is None:
+            return {}, {}
+        new = replace(current, curated_level=None)
+        note = Text(
+            *(
+                tr(lang)._(FOLLOWED).format(country=tr(lang).country(code), level=new.level)
+                for lang in ("en", "fr")
+            )
+        )
+        return {code: new}, {code: note}
+
+    return publish_advisories(svc.db, compute, who=who, now=dt.datetime.now(dt.UTC)).events

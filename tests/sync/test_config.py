@@ -1,0 +1,30 @@
+"""VIGIE_SYNC_EVERY: seconds between syncs, 0 to turn the sync off, nonsense refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_sync_every_defaults_to_three_hours_and_zero_disables() -> None:
+    assert load_settings({}).sync_every == 3 * 3600
+    assert load_settings({"VIGIE_SYNC_EVERY": "0"}).sync_every == 0
+
+
+@pytest.mark.parametrize("value", ["often", "30", "-5"])
+def test_sync_every_that_makes_no_sense_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match="VIGIE_SYNC_EVERY"):
+        load_settings({"VIGIE_SYNC_EVERY": value})
+
+
+def test_sync_base_url_points_every_source_at_a_mirror() -> None:
+    from bot.sync import SOURCES
+
+    settings = load_settings({"VIGIE_SYNC_BASE_URL": "http://127.0.0.1:8080/"})
+    assert SOURCES["uk-fcdo"].country_url("kenya", settings.sync_base_url) == (
+        "http://127.0.0.1:8080/api/content/foreign-travel-advice/kenya"
+    )
+    assert SOURCES["ca-gac"].country_url("TH", settings.sync_base_url) == (
+        "http://127.0.0.1:8080/travel-voyage/cta-cap-th.json"
+    )

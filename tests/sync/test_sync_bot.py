@@ -1,0 +1,162 @@
+"""The sync inside the running bot (the real Application against the fake Bot API): a level
+change pushed to each subscriber in their language, a curated level the officials now disagree
+with put to the maintainers with Keep / Follow buttons, asked once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.store.advisories import load_advisory
+from bot.store.db import open_db
+from bot.store.publish import history_of
+from bot.telegram.sync_review import SYNC_JOB
+from tests.conftest import DATA
+from tests.e2e.botapi_spec import SPEC_PATH, BotApiSpec, load_spec
+from tests.e2e.conftest import MAINTAINER, TOKEN, start_bot, stop_bot
+from tests.e2e.fake_botapi import FakeBotApi
+from tests.e2e.test_push import subscribe
+
+from .conftest import FeedServer, change_canada, change_us
+
+
+@pytest.fixture(scope="module")
+def spec() -> BotApiSpec:
+    loaded = load_spec()
+    if loaded is None:
+        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
+    return loaded
+
+
+@dataclass
+class Syncing:
+    api: FakeBotApi
+    app: Application  # type: ignore[type-arg]
+    feeds: FeedServer
+    db_path: Path
+
+    async def sync(self) -> None:
+        """What the JobQueue does every VIGIE_SYNC_EVERY seconds, now."""
+        assert self.app.job_queue is not None
+        [job] = self.app.job_queue.get_jobs_by_name(SYNC_JOB)
+        await job.run(self.app)
+
+
+@pytest.fixture
+async def running(
+    spec: BotApiSpec, synced_path: Path, feed_server: FeedServer
+) -> AsyncIterator[Syncing]:
+    async with FakeBotApi(spec, privacy_mode=False) as api:
+        settings = Settings(
+            data_dir=DATA,
+            db_path=synced_path,
+            token=TOKEN,
+            base_url=api.url,
+            maintainers=frozenset({MAINTAINER}),
+            sync_every=3600,
+            sync_base_url=feed_server.url,
+            sync_retry_wait=0.01,
+        )
+        app = await start_bot(settings)
+        try:
+            yield Syncing(api, app, feed_server, synced_path)
+        finally:
+            await stop_bot(app)
+        assert api.violations == [], api.violations
+
+
+async def test_synced_level_change_is_pushed_once_to_each_subscriber_in_their_language(
+    running: Syncing,
+) -> None:
+    db = open_db(running.db_path)
+    subscribe(db, [10_001, 10_002], "TH", lang="en")
+    subscribe(db, [20_001], "TH", lang="fr")
+    change_canada(running.feeds, "TH", state=2, when="November 20, 2026 10:00 EST")
+    await running.sync()
+    users = [10_001, 10_002, 20_001]
+    await running.api.wait_for(lambda: all(running.api.sent_messages(u) for u in users), 15)
+    await running.api.idle(quiet=1.0, timeout=10)
+    for user in (10_001, 10_002):
+        [push] = running.api.sent_messages(user)
+        assert (
+            "Government of Canada raised its advice for Thailand from level 2 to 3" in push["text"]
+        )
+    [push] = running.api.sent_messages(20_001)
+    assert "Thaïlande\u00a0: Gouvernement du Canada a relevé son niveau de 2 à 3" in push["text"]
+    assert running.api.sent_messages(MAINTAINER) == []  # Thailand has no curated level
+
+
+async def test_official_disagreement_is_put_to_maintainers_once_and_follow_drops_curated(
+    running: Syncing,
+) -> None:
+    change_us(running.feeds, "Niger", level=3, date="Fri, 20 Nov 2026")
+    await running.sync()
+    [ask] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
+    assert "Niger: U.S. Department of State now says level 3" in ask["text"]
+    assert "our curated level is 4" in ask["text"]
+    buttons = [b["callback_data"] for row in ask["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["rv:NE:keep", "rv:NE:follow"]
+    await running.sync()  # the same level on the same date: not asked again
+    await running.api.idle(quiet=1.0)
+    assert len(running.api.sent_messages(MAINTAINER)) == 1
+    running.api.push_callback(MAINTAINER, "rv:NE:follow", ask["message_id"])
+    await running.api.wait_for(
+        lambda: (
+            "follows the official levels"
+            in (running.api.message(MAINTAINER, ask["message_id"]) or {}).get("text", "")
+        ),
+        timeout=10,
+    )
+    db = open_db(running.db_path)
+    niger = load_advisory(db, "NE")
+    assert niger is not None and niger.curated_level is None
+    assert niger.source("us-state").level == 3  # type: ignore[union-attr]
+    assert history_of(db, "NE")[0]["who"] == f"telegram:{MAINTAINER}"
+
+
+async def test_keep_leaves_the_curated_level_and_sends_nothing(running: Syncing) -> None:
+    db = open_db(running.db_path)
+    subscribe(db, [30_001], "NE", lang="en")
+    change_us(running.feeds, "Niger", level=3, date="Fri, 20 Nov 2026")
+    await running.sync()
+    [ask] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
+    await running.api.wait_for_messages(30_001, 1, timeout=15)  # the US change itself
+    running.api.push_callback(MAINTAINER, "rv:NE:keep", ask["message_id"])
+    await running.api.wait_for(
+        lambda: (
+            "curated level stays"
+            in (running.api.message(MAINTAINER, ask["message_id"]) or {}).get("text", "")
+        ),
+        timeout=10,
+    )
+    await running.api.idle(quiet=1.0)
+    niger = load_advisory(db, "NE")
+    assert niger is not None and niger.curated_level is not None
+    assert niger.curated_level.level == 4
+    assert len(running.api.sent_messages(30_001)) == 1
+
+
+async def test_without_network_a_sync_logs_one_line_and_the_bot_keeps_answering(
+    running: Syncing, caplog: pytest.LogCaptureFixture
+) -> None:
+    svc = running.app.bot_data["vigie"]
+    svc.settings = Settings(
+        **{
+            **{name: getattr(svc.settings, name) for name in svc.settings.__slots__},
+            "sync_base_url": "http://127.0.0.1:9",  # nothing listens: connection refused
+        }
+    )
+    with caplog.at_level(logging.INFO):
+        await running.sync()
+    lines = [r for r in caplog.records if r.name == "bot.telegram.sync_review"]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING
+    assert "0/4 sources ok" in lines[0].getMessage() and lines[0].exc_info is None
+    running.api.push_text(10_009, "is Mali safe?")
+    [reply] = await running.api.wait_for_messages(10_009, 1, timeout=10)
+    assert "Mali" in reply["text"]
