@@ -536,7 +536,7 @@ def two_places_reply(
         text = render_compare(places, advisories, t)
     elif intent == "route":
         places = places[:2]
-        text = render_route(places[0], places[1], advisories, sources, t)
+        text = render_route(places[0], places[1], advisories, sources, t, today=knowledge.today)
     else:
         places = places[:2]
         text = render_border(places[0], places[1], advisories, sources, t)

@@ -397,10 +397,10 @@ def embassy_lines(advisory: Advisory, t: Tr) -> list[str]:
     lines = []
     for embassy in advisory.embassies:
         if embassy.kind == "consulate":
-            what = t._("Consulate of {country} in {city}")
+            what = t._("Consulate of {country_the} in {city}")
         else:
-            what = t._("Embassy of {country} in {city}")
-        name = what.format(country=t.country(embassy.of), city=embassy.city)
+            what = t._("Embassy of {country_the} in {city}")
+        name = what.format(**t.country_args(embassy.of), city=embassy.city)
         head = link(embassy.url, name) if embassy.url else esc(name)
         lines.append(f"{flag(embassy.of)} <b>{head}</b>")
         if embassy.address:

@@ -168,9 +168,12 @@ def render_route(
     advisories: Mapping[str, Advisory],
     sources: Mapping[str, SourceInfo],
     t: Tr,
+    *,
+    today: dt.date | None = None,
 ) -> str:
     """From `start` to `end`: how to leave `start` (its leaving section and road warnings),
-    then `end`'s regions along the way in (those naming `start` or a border)."""
+    then `end`'s regions along the way in (those naming `start` or a border). A road warning
+    older than STALE_AFTER is shown as dated history, never as current."""
     title = t._("From {start} to {end}").format(
         start=t.country_the(start),
         end=t.country_the(end),
@@ -194,7 +197,9 @@ def render_route(
             lines.append(esc(none))
         for alert in leaving.alerts_newest_first():
             if any(w in ROAD_WORDS for w in fold(alert.text.en).split()):
-                lines.append(f"⚠️ {esc(t.date(alert.date))}{t.colon()}{esc(alert.text.get(t.lang))}")
+                sign = "🗓" if is_stale(alert.date, today) else "⚠️"
+                when = esc(t.date(alert.date))
+                lines.append(f"{sign} {when}{t.colon()}{esc(alert.text.get(t.lang))}")
                 break
     lines += ["", *_border_block(end, start, advisories, sources, t, arriving=True)]
     return fit("\n".join(lines))

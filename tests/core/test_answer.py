@@ -105,7 +105,7 @@ def test_contacts_show_emergency_numbers_and_embassies(knowledge: Knowledge) -> 
     reply = ask(knowledge, "Bamakko embassy")
     assert "Contacts — Mali" in reply.text
     assert "Police: <b>17</b>" in reply.text
-    assert "Embassy of United States in Bamako" in reply.text
+    assert "Embassy of the United States in Bamako" in reply.text
     assert "+223 20 70 23 00" in reply.text
 
 

@@ -96,7 +96,7 @@ def test_stolen_passport_read_as_contacts_leads_with_numbers(knowledge: Knowledg
     reply = answer(knowledge, read_as("contacts", "ML", detail="passport"))
     text = reply.text
     assert text.startswith("🚨 <b>Emergency in Mali</b>")
-    assert text.index("Police: <b>17</b>") < text.index("Embassy of United States in Bamako")
+    assert text.index("Police: <b>17</b>") < text.index("Embassy of the United States in Bamako")
     assert "emergency travel document" in text and "+223 20 70 23 00" in text
 
 
