@@ -3,6 +3,7 @@ Finds the regional advice about a border and renders each answer. Pure functions
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from bot.core.render import (
     esc,
     fit,
     flag,
+    is_stale,
     level_badge,
     paragraphs,
     region_line,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.answer import Knowledge
 from bot.core.render import MAX_MESSAGE, strip_tags
 from bot.core.two_places import mentions, render_border, render_route
@@ -100,3 +102,12 @@ def test_every_route_and_border_answer_fits_telegram(knowledge: Knowledge) -> No
                 parsed = parse_html(text)
                 assert parsed.errors == [], (code, lang, parsed.errors)
                 assert len(parsed.text) <= MAX_MESSAGE
+
+
+def test_an_old_road_alert_on_a_route_is_dated_history_not_current(knowledge: Knowledge) -> None:
+    t = tr("en")
+    args = (knowledge.advisories, knowledge.sources, t)
+    then = render_route("ML", "SN", *args, today=dt.date(2025, 11, 5))
+    now = render_route("ML", "SN", *args, today=dt.date(2026, 11, 25))
+    assert "⚠️ October 28, 2025" in then  # a week old: a warning
+    assert "🗓 October 28, 2025" in now and "⚠️ October 28, 2025" not in now  # a year old
