@@ -72,10 +72,13 @@ def data() -> None:
 @data.command("check")
 @click.pass_context
 def data_check(ctx: click.Context) -> None:
-    """Validate every data file; errors name the file and the line."""
-    from bot.datafiles.files import DataError, read_all
+    """Validate every data file; errors name the file and the line. Over-long sections are
+    warnings: they are published, but shown cut."""
+    from bot.datafiles.files import DataError, read_all, size_warnings
 
     settings = _settings(ctx)
+    for warning in size_warnings(settings.data_dir):
+        click.echo(f"warning: {warning}", err=True)
     try:
         advisories = read_all(settings.data_dir, _today())
     except DataError as error:

@@ -128,3 +128,16 @@ def test_cli_check_exits_non_zero_naming_file_and_line(data_dir: Path) -> None:
 def test_project_data_is_valid() -> None:
     result = CliRunner().invoke(main, ["data", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_cli_check_warns_about_an_over_long_section_but_passes(data_dir: Path) -> None:
+    long_text = "Armed groups operate in the north. " * 100  # 3,500 characters
+    section = f'\n[sections.security]\nen = "Short."\nfr = "{long_text}"\n'
+    write(data_dir, "ML", GOOD + section)
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "data", "check"])
+    assert result.exit_code == 0, result.output
+    line = (GOOD + section).splitlines().index(f'fr = "{long_text}"') + 1
+    ml = data_dir / "destinations" / "ML.toml"
+    assert f"warning: {ml}:{line}: section security.fr is 3,500 characters long" in result.output
+    assert "security.en" not in result.output
+    assert "1 destinations OK" in result.output
