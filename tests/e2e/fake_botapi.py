@@ -43,7 +43,7 @@ __all__ = ["ChatType", "FakeBotApi", "FaultKind", "Request", "UploadedFile"]
 
 JSON = dict[str, Any]
 ChatType = Literal["private", "group", "supergroup"]
-FaultKind = Literal["429", "403", "400", "500", "502", "timeout"]
+FaultKind = Literal["429", "401", "403", "400", "500", "502", "timeout"]
 _T = TypeVar("_T")
 
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -67,6 +67,7 @@ _NGINX_502 = (
     "</body>\r\n</html>\r\n"
 )
 _FAULTS: dict[str, tuple[int, str]] = {
+    "401": (401, "Unauthorized"),
     "403": (403, "Forbidden: bot was blocked by the user"),
     "400": (400, "Bad Request: chat not found"),
     "500": (500, "Internal Server Error"),
@@ -483,11 +484,11 @@ class FakeBotApi:
     ) -> None:
         """Make the next ``count`` calls of ``method`` ("*" for any) fail like Telegram.
 
-        ``kind``: "429" (with ``retry_after``), "403" (bot blocked), "400" (chat not found),
-        "500", "502" (nginx HTML page, as Telegram's front end sends) or "timeout": the request
-        takes effect but the answer comes after ``delay`` seconds, longer than the client's
-        read timeout (PTB's default is 5 s). ``chat_id`` restricts the fault to one chat;
-        ``description`` replaces Telegram's error text.
+        ``kind``: "429" (with ``retry_after``), "401" (token wrong or revoked), "403" (bot
+        blocked), "400" (chat not found), "500", "502" (nginx HTML page, as Telegram's front
+        end sends) or "timeout": the request takes effect but the answer comes after ``delay``
+        seconds, longer than the client's read timeout (PTB's default is 5 s). ``chat_id``
+        restricts the fault to one chat; ``description`` replaces Telegram's error text.
         """
         if kind not in get_args(FaultKind):
             raise ValueError(f"unknown fault kind {kind!r}; use one of {get_args(FaultKind)}")
