@@ -141,6 +141,40 @@ def m004_outbox(db: Database) -> None:
     db.table("deliveries").create_index(["event_id", "status"])
 
 
+@migrations()
+def m005_unmatched_privacy(db: Database) -> None:
+    """Unmatched messages masked, tied to their author by a keyed hash only (for /forget), with
+    what the bot could not make of them (`kind`)."""
+    from bot.store.unmatched import _text_key, mask, printable
+
+    old = db.execute("SELECT text, lang, missing, count, last_at FROM unmatched").fetchall()
+    db.table("unmatched").drop()
+    db.table("unmatched").create(
+        {
+            "id": int,
+            "text_key": str,
+            "author": str,  # keyed hash of the user id ('' when unknown)
+            "text": str,  # masked, without control characters
+            "lang": str,
+            "kind": str,  # place | intent | question
+            "count": int,
+            "last_at": str,
+        },
+        pk="id",
+    )
+    db.table("unmatched").create_index(["text_key", "author"], unique=True)
+    db.table("unmatched").create_index(["author"])
+    db.table("unmatched").create_index(["last_at"])
+    for text, lang, missing, count, last_at in old:
+        cleaned = mask(printable(text or ""))
+        db.execute(
+            "INSERT INTO unmatched (text_key, author, text, lang, kind, count, last_at)"
+            " VALUES (?, '', ?, ?, ?, ?, ?) ON CONFLICT(text_key, author) DO UPDATE SET"
+            " count = count + excluded.count, last_at = max(last_at, excluded.last_at)",
+            [_text_key(cleaned), cleaned, lang, missing, count, last_at],
+        )
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

@@ -31,6 +31,7 @@ from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
+from bot.store.unmatched import KEEP_DAYS, purge_unmatched
 from bot.telegram import alerts
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
@@ -181,6 +182,7 @@ async def start_background(app: Application) -> None:
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
         )
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
+        app.job_queue.run_daily(_purge_job, time=dt.time(hour=3, tzinfo=dt.UTC), name="purge")
 
 
 async def stop_background(app: Application) -> None:
@@ -209,6 +211,12 @@ async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         _wake(context.application)
 
 
+async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: h.Services = context.application.bot_data["vigie"]
+    purged = purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
+    log.info("unmatched messages older than %d days deleted: %d", KEEP_DAYS, purged)
+
+
 def _wake(app: Application) -> None:
     sender = app.bot_data.get("vigie_sender")
     if sender is not None:
@@ -220,6 +228,7 @@ async def on_ready(app: Application) -> None:
     line saying the bot is ready."""
     svc: h.Services = app.bot_data["vigie"]
     svc.knowledge.get()  # build the place index now, not on the first traveller's message
+    purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
     await register_commands(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)

@@ -43,7 +43,8 @@ from bot.core.reply import Reply, UserState
 from bot.core.understand import understand
 from bot.i18n import Tr, tr
 from bot.knowledge import KnowledgeCache
-from bot.store.users import load_state, record_unmatched, save_turn
+from bot.store.unmatched import record_unmatched
+from bot.store.users import load_state, save_turn
 from bot.telegram.flood import FloodControl
 from bot.telegram.keyboards import inline_keyboard
 from bot.telegram.location import nearest_place, region_for
@@ -122,7 +123,7 @@ async def answer_text(update: Update, text: str, context: ContextTypes.DEFAULT_T
         text, state, svc.knowledge.get(), telegram_lang=user.language_code, now=_now()
     )
     if reply.unmatched:
-        record_unmatched(svc.db, text, reply.lang, reply.unmatched, _now())
+        record_unmatched(svc.db, text, reply.lang, reply.unmatched, _now(), user_id=user.id)
     _remember(svc, user, message.chat_id, reply)
     await _send(message, reply)
 
