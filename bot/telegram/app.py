@@ -32,7 +32,7 @@ from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
-from bot.telegram import alerts
+from bot.telegram import alerts, webhook
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
 
@@ -129,7 +129,11 @@ def _token_rejected(app: Application) -> None:
     if app.bot_data.get("vigie_token_rejected"):
         return  # already stopping (the shutdown's own requests are rejected too)
     app.bot_data["vigie_token_rejected"] = True
-    app.stop_running()
+    webhook_stop = app.bot_data.get(webhook.STOP_KEY)
+    if isinstance(webhook_stop, asyncio.Event):
+        webhook_stop.set()
+    else:
+        app.stop_running()
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -328,12 +332,14 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
-    """Run until stopped: long polling, or a webhook whose requests must carry the secret token."""
+    """Run until stopped: long polling, or a webhook whose requests must carry the secret token
+    (our aiohttp server: the secret is checked before the body is read)."""
     setup_logging(settings.token)
     app = build_application(settings)
     try:
         if webhook_url:
-            app.run_webhook(**webhook_options(settings, webhook_url, listen, port))
+            options = webhook_options(settings, webhook_url, listen, port)
+            asyncio.run(webhook.run_webhook(app, options))
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
