@@ -16,22 +16,27 @@ from tests.conftest import DATA
 from .botapi_spec import BotApiSpec
 from .conftest import TOKEN
 from .fake_botapi import FakeBotApi
+from .test_webhook import free_port
 
 VIGIE = Path(sys.executable).with_name("vigie")
 
 
-async def start_vigie(api: FakeBotApi, db_path: Path) -> asyncio.subprocess.Process:
-    """`vigie run` (polling) against the fake, as systemd would start it."""
+async def start_vigie(
+    api: FakeBotApi, db_path: Path, *args: str, secret: str = ""
+) -> asyncio.subprocess.Process:
+    """`vigie run` (polling, or `args` for a webhook) against the fake, as systemd starts it."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_BASE_URL": api.url,
         "VIGIE_DB": str(db_path),
         "VIGIE_DATA_DIR": str(DATA),
+        "VIGIE_WEBHOOK_SECRET": secret,
     }
     return await asyncio.create_subprocess_exec(
         str(VIGIE),
         "run",
+        *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -81,6 +86,32 @@ async def test_a_token_revoked_while_polling_stops_the_process_non_zero(
     assert "Vigie is ready" in printed
     assert "Traceback" not in printed
     assert TOKEN not in printed and TOKEN.split(":")[1] not in printed
+
+
+async def test_vigie_run_webhook_answers_then_stops_on_a_revoked_token(
+    spec: BotApiSpec, published_db: Path, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "vigie.db"
+    shutil.copy(published_db, db_path)
+    port = free_port()
+    async with FakeBotApi(spec) as api:
+        webhook = ("--webhook-url", f"http://127.0.0.1:{port}", "--port", str(port))
+        process = await start_vigie(api, db_path, *webhook, secret="hook-Secret_2")
+        try:
+            await api.wait_for_calls("setWebhook", 1, timeout=20)
+            assert api.webhook["secret_token"] == "hook-Secret_2"
+            api.push_text(4343, "is Mali safe?")  # delivered by POST to Vigie's webhook
+            [reply] = await api.wait_for_messages(4343, 1, timeout=10)
+            assert "Mali" in reply["text"]
+            api.fail_next("*", "401", count=1000)
+            api.push_text(4343, "and Niger?")
+            code, printed = await finish(process)
+        finally:
+            if process.returncode is None:
+                process.kill()
+    assert code != 0
+    assert printed.strip().splitlines()[-1] == TOKEN_REJECTED
+    assert "Traceback" not in printed and TOKEN not in printed
 
 
 def test_tracebacks_in_log_records_are_redacted() -> None:
