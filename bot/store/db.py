@@ -175,6 +175,32 @@ def m005_unmatched_privacy(db: Database) -> None:
         )
 
 
+@migrations()
+def m006_subscription_chat(db: Database) -> None:
+    """Each subscription records the chat its pushes go to (the chat it was made in), instead of
+    following the user to wherever they last wrote. Existing ones go to the user's private chat
+    (whose id is the user id); those of the id shared by anonymous admins cannot be told apart
+    and are ended."""
+    from bot.core.groups import ANONYMOUS_ADMIN_ID
+
+    db.table("subscriptions").add_column("chat_id", int)
+    db.execute(
+        "UPDATE subscriptions SET status = 'ended', status_reason = 'anonymous admin',"
+        " chat_id = user_id WHERE user_id = ?",
+        [ANONYMOUS_ADMIN_ID],
+    )
+    db.execute(
+        "UPDATE deliveries SET status = 'cancelled', reason = 'anonymous admin'"
+        " WHERE user_id = ? AND status IN ('queued', 'held')",
+        [ANONYMOUS_ADMIN_ID],
+    )
+    db.execute("UPDATE subscriptions SET chat_id = user_id WHERE chat_id IS NULL")
+    db.execute(
+        "UPDATE deliveries SET chat_id = user_id WHERE user_id > 0 AND chat_id != user_id"
+        " AND status IN ('queued', 'held')"
+    )
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

@@ -63,7 +63,9 @@ def save_turn(
     actions: Iterable[Action],
     now: dt.datetime,
 ) -> None:
-    """Store the new state and carry out the reply's actions, in one transaction."""
+    """Store the new state and carry out the reply's actions, in one transaction. `user_id` is
+    whose state and subscriptions these are (in a group: the group's chat id, see
+    bot/core/chats.py); `chat_id` the chat of this turn, where new subscriptions push to."""
     at = _iso(now)
     with write_transaction(db):
         if any(a.kind == "forget" for a in actions):
@@ -90,17 +92,20 @@ def save_turn(
             ],
         )
         for action in actions:
-            _apply(db, user_id, action, at or "")
+            _apply(db, user_id, chat_id, action, at or "")
 
 
-def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
+def _apply(db: Database, user_id: int, chat_id: int, action: Action, at: str) -> None:
     if action.kind == "subscribe":
+        # The pushes go to the chat the subscription is made in, whatever chat comes later.
         db.execute(
-            "INSERT INTO subscriptions (user_id, code, region, mode, scope, status, status_reason,"
-            " created_at, updated_at) VALUES (?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
+            "INSERT INTO subscriptions (user_id, chat_id, code, region, mode, scope, status,"
+            " status_reason, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
             " ON CONFLICT(user_id, code) DO UPDATE SET status = 'active', status_reason = '',"
-            " region = excluded.region, updated_at = excluded.updated_at",
-            [user_id, action.code, action.region, at, at],
+            " chat_id = excluded.chat_id, region = excluded.region,"
+            " updated_at = excluded.updated_at",
+            [user_id, chat_id, action.code, action.region, at, at],
         )
     elif action.kind == "unsubscribe":
         db.execute(
