@@ -54,7 +54,7 @@ MAINTAINER_COMMANDS = ("alert",)
 
 _redacted_tokens: set[str] = set()
 TOKEN_REJECTED = (
-    "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): the token is wrong or was revoked."
+    "Telegram rejected TELEGRAM_BOT_TOKEN: the token is wrong or was revoked."
     " Get the current one from @BotFather (/token) and put it in the environment or .env."
 )
 
