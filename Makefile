@@ -5,20 +5,33 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 COUNTRY ?=
+# The exact versions the tests ran with: every install uses them (`make lock` refreshes them).
+CONSTRAINTS := constraints.txt
 
-.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean
+.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	@touch $@ $(STAMP)
+
+# Refresh constraints.txt: resolve pyproject.toml's ranges afresh in a throw-away venv (the newest
+# versions they allow), then record them. Run `make test` afterwards and commit both if it passes.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[test]'
+	{ echo "# Exact versions the tests ran with; made by \`make lock\` from pyproject.toml."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > $(CONSTRAINTS)
+	rm -rf .lock-venv
 
 install: $(STAMP) compile-catalogs
 

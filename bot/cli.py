@@ -74,8 +74,8 @@ def data() -> None:
 @click.pass_context
 def data_check(ctx: click.Context) -> None:
     """Validate every data file; errors name the file and the line. Warns (exit 0) about curated
-    text not reviewed for 90 days."""
-    from bot.datafiles.files import DataError, read_all, review_warnings
+    text not reviewed for 90 days, and about over-long sections (published, but shown cut)."""
+    from bot.datafiles.files import DataError, read_all, review_warnings, size_warnings
 
     settings = _settings(ctx)
     try:
@@ -84,7 +84,9 @@ def data_check(ctx: click.Context) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(error.problems)} problem(s) found") from error
-    warnings = review_warnings(settings.data_dir, advisories, _today())
+    warnings = size_warnings(settings.data_dir) + review_warnings(
+        settings.data_dir, advisories, _today()
+    )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(advisories)} destinations OK, {len(warnings)} warning(s)")
@@ -202,15 +204,19 @@ def data_export(ctx: click.Context) -> None:
 @click.option("--limit", default=50, show_default=True)
 @click.pass_context
 def data_unmatched(ctx: click.Context, limit: int) -> None:
-    """The most frequent messages that found no intent or no place (no user ids are stored)."""
+    """The most frequent messages not understood in the last 90 days: "no intent" (nothing),
+    "no place" (a question without a place), "no question" (a place, but not what was asked);
+    masked, and no user ids are stored."""
     from bot.store.db import open_db
-    from bot.store.users import most_unmatched
+    from bot.store.unmatched import most_unmatched, purge_unmatched
 
-    rows = most_unmatched(open_db(_settings(ctx).db_path), limit)
+    db = open_db(_settings(ctx).db_path)
+    purge_unmatched(db, dt.datetime.now(dt.UTC))
+    rows = most_unmatched(db, limit)
     if not rows:
         click.echo("Every message so far was understood.")
-    for text, lang, missing, count in rows:
-        click.echo(f"{count:5d}  {lang}  no {missing:6s}  {text}")
+    for row in rows:
+        click.echo(f"{row.count:5d}  {row.lang}  no {row.kind:6s}  {row.text}")
 
 
 # --- understand, chat, run ----------------------------------------------------------------------

@@ -18,7 +18,8 @@ from bot.core.answer import respond_to_button, respond_to_text, welcome
 from bot.core.render import strip_tags
 from bot.core.reply import Button, Reply, UserState
 from bot.knowledge import KnowledgeCache
-from bot.store.users import load_state, record_unmatched, save_turn
+from bot.store.unmatched import record_unmatched
+from bot.store.users import load_state, save_turn
 
 CONSOLE_USER = 0  # the console's own user row in the database
 _LINK = re.compile(r'<a href="(?P<url>[^"]*)">(?P<text>.*?)</a>', re.DOTALL)
@@ -83,7 +84,9 @@ class Console:
         else:
             reply = respond_to_text(line, state, knowledge, telegram_lang=None, now=now)
             if reply.unmatched:
-                record_unmatched(self.db, line, reply.lang, reply.unmatched, now)
+                record_unmatched(
+                    self.db, line, reply.lang, reply.unmatched, now, user_id=CONSOLE_USER
+                )
         save_turn(
             self.db,
             CONSOLE_USER,

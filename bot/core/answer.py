@@ -632,7 +632,8 @@ def _unknown(understood: Understanding, knowledge: Knowledge, t: Tr, state: User
             f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
             cb.encode(cb.CARD, code),
         )
-        return Reply(esc(text), t.lang, buttons=((button,),), state=state)
+        # A place but not the question: maintainers see it in `vigie data unmatched`.
+        return Reply(esc(text), t.lang, buttons=((button,),), state=state, unmatched="question")
     text = t._("Sorry, I did not understand. I answer questions about travel safety, for example:")
     return Reply(
         esc(text) + "\n" + _examples(t),

@@ -467,21 +467,60 @@ def render_hotspots(
 
 def strip_tags(text: str) -> str:
     """Telegram HTML to plain text (for the console and previews)."""
-    import re
+    return html.unescape(_TAG.sub("", text))
 
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+_TAG = re.compile(r"<[^>]*>")
+# One unit of Telegram HTML: a tag, an entity, or one character.
+_TOKEN = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[\s\S]")
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z-]+)")
+ELLIPSIS = "…"
+
+
+def _u16(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def fit(text: str, limit: int = MAX_MESSAGE) -> str:
-    """Trim HTML text to Telegram's limit at a line boundary, never inside a tag or entity."""
-    if len(strip_tags(text)) <= limit and len(text) <= limit:
+    """Trim HTML text to Telegram's limit (counted after entities are parsed), never inside a tag
+    or an entity, closing the tags left open and ending with "…". The cut is at a line break
+    when one keeps most of the text, else at a space, else mid-word: one over-long line is
+    shortened, never dropped."""
+    if _u16(strip_tags(text)) <= limit:
         return text
-    lines = text.split("\n")
-    kept: list[str] = []
+    budget = limit - _u16(ELLIPSIS) - 1
+    open_tags: list[str] = []
     size = 0
-    for line in lines:
-        if size + len(line) + 1 > limit - 2:
+    end = 0  # the text kept so far: text[:end]
+    last_line: tuple[int, list[str]] | None = None
+    last_space: tuple[int, list[str]] | None = None
+    for token in _TOKEN.finditer(text):
+        piece = token.group()
+        if piece.startswith("<") and len(piece) > 1:
+            name = _TAG_NAME.match(piece)
+            if name is not None:
+                if piece.startswith("</"):
+                    closed = name.group(1).lower()
+                    if closed in open_tags:
+                        del open_tags[len(open_tags) - 1 - open_tags[::-1].index(closed)]
+                else:
+                    open_tags.append(name.group(1).lower())
+            end = token.end()
+            continue
+        width = _u16(html.unescape(piece))
+        if size + width > budget:
             break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(kept).rstrip() + "\n…"
+        if piece == "\n":
+            last_line = (token.start(), list(open_tags))
+        elif piece.isspace():
+            last_space = (token.start(), list(open_tags))
+        size += width
+        end = token.end()
+    cut, still_open, tail = end, open_tags, ELLIPSIS
+    if last_line is not None and last_line[0] >= end * 3 // 4:
+        (cut, still_open), tail = last_line, "\n" + ELLIPSIS
+    elif last_space is not None and last_space[0] >= end * 3 // 4:
+        cut, still_open = last_space
+    closing = "".join(f"</{name}>" for name in reversed(still_open))
+    return text[:cut].rstrip() + closing + tail

@@ -63,5 +63,5 @@ class Reply:
     actions: tuple[Action, ...] = ()
     state: UserState = field(default_factory=UserState)
     edit: bool = False  # a button press whose answer reads best in place of the old message
-    unmatched: str = ""  # "intent" or "place" when the message was not understood
+    unmatched: str = ""  # not understood: "intent", "place", or "question" (a place, no question)
     notice: str = ""  # a short answer to a button press (answerCallbackQuery)

@@ -126,6 +126,34 @@ def review_warnings(
     return warnings
 
 
+SECTION_WARN_CHARS = 3000  # a section longer than this reads badly and is cut on Telegram
+
+
+def size_warnings(data_dir: Path) -> list[FileProblem]:
+    """Sections longer than about 3,000 characters, with their file and line (not errors: they
+    are published, but Telegram shows them cut)."""
+    warnings: list[FileProblem] = []
+    for path in destination_files(data_dir):
+        try:
+            text = path.read_text(encoding="utf-8")
+            sections = tomllib.loads(text).get("sections", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # `read_all` reports these
+        if not isinstance(sections, dict):
+            continue
+        lines = key_lines(text)
+        for name, value in sections.items():
+            for lang, body in value.items() if isinstance(value, dict) else ():
+                if isinstance(body, str) and len(body) > SECTION_WARN_CHARS:
+                    line = line_of(lines, ("sections", name, lang))
+                    message = (
+                        f"section {name}.{lang} is {len(body):,} characters long (more than"
+                        f" {SECTION_WARN_CHARS:,}): Telegram will show it cut; shorten it"
+                    )
+                    warnings.append(FileProblem(path, line, message))
+    return warnings
+
+
 def write_destination(data_dir: Path, advisory: Advisory) -> Path:
     """Write `advisory` to its file, atomically; return the path."""
     path = destination_path(data_dir, advisory.code)

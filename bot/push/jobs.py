@@ -15,8 +15,7 @@ def end_trips(db: Database, today: dt.date, now: dt.datetime) -> int:
     at = now.isoformat(timespec="seconds")
     with write_transaction(db):
         rows = db.execute(
-            "SELECT s.user_id, COALESCE(u.chat_id, s.user_id), s.code FROM subscriptions s"
-            " LEFT JOIN users u ON u.user_id = s.user_id"
+            "SELECT s.user_id, COALESCE(s.chat_id, s.user_id), s.code FROM subscriptions s"
             " WHERE s.status = 'active' AND s.until IS NOT NULL AND s.until != '' AND s.until < ?",
             [today.isoformat()],
         ).fetchall()

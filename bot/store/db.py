@@ -187,6 +187,66 @@ def m005_sync(db: Database) -> None:
     db.table("notices").create_index(["key"], unique=True)
 
 
+@migrations()
+def m006_unmatched_privacy(db: Database) -> None:
+    """Unmatched messages masked, tied to their author by a keyed hash only (for /forget), with
+    what the bot could not make of them (`kind`)."""
+    from bot.store.unmatched import _text_key, mask, printable
+
+    old = db.execute("SELECT text, lang, missing, count, last_at FROM unmatched").fetchall()
+    db.table("unmatched").drop()
+    db.table("unmatched").create(
+        {
+            "id": int,
+            "text_key": str,
+            "author": str,  # keyed hash of the user id ('' when unknown)
+            "text": str,  # masked, without control characters
+            "lang": str,
+            "kind": str,  # place | intent | question
+            "count": int,
+            "last_at": str,
+        },
+        pk="id",
+    )
+    db.table("unmatched").create_index(["text_key", "author"], unique=True)
+    db.table("unmatched").create_index(["author"])
+    db.table("unmatched").create_index(["last_at"])
+    for text, lang, missing, count, last_at in old:
+        cleaned = mask(printable(text or ""))
+        db.execute(
+            "INSERT INTO unmatched (text_key, author, text, lang, kind, count, last_at)"
+            " VALUES (?, '', ?, ?, ?, ?, ?) ON CONFLICT(text_key, author) DO UPDATE SET"
+            " count = count + excluded.count, last_at = max(last_at, excluded.last_at)",
+            [_text_key(cleaned), cleaned, lang, missing, count, last_at],
+        )
+
+
+@migrations()
+def m007_subscription_chat(db: Database) -> None:
+    """Each subscription records the chat its pushes go to (the chat it was made in), instead of
+    following the user to wherever they last wrote. Existing ones go to the user's private chat
+    (whose id is the user id); those of the id shared by anonymous admins cannot be told apart
+    and are ended."""
+    from bot.core.groups import ANONYMOUS_ADMIN_ID
+
+    db.table("subscriptions").add_column("chat_id", int)
+    db.execute(
+        "UPDATE subscriptions SET status = 'ended', status_reason = 'anonymous admin',"
+        " chat_id = user_id WHERE user_id = ?",
+        [ANONYMOUS_ADMIN_ID],
+    )
+    db.execute(
+        "UPDATE deliveries SET status = 'cancelled', reason = 'anonymous admin'"
+        " WHERE user_id = ? AND status IN ('queued', 'held')",
+        [ANONYMOUS_ADMIN_ID],
+    )
+    db.execute("UPDATE subscriptions SET chat_id = user_id WHERE chat_id IS NULL")
+    db.execute(
+        "UPDATE deliveries SET chat_id = user_id WHERE user_id > 0 AND chat_id != user_id"
+        " AND status IN ('queued', 'held')"
+    )
+
+
 def open_db(path: Path | str) -> Database:
     """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
     path = Path(path)

@@ -36,16 +36,17 @@ _COLUMNS = "id, event_id, kind, user_id, chat_id, code, batch, attempts"
 
 
 def fan_out(db: Database, *, event_id: int, code: str, kind: str, at: str, today: dt.date) -> int:
-    """One delivery per active subscriber of `code` who wants this kind of event (inside the
-    caller's transaction). Daily-digest subscribers' deliveries are held for the digest."""
+    """One delivery per active subscriber of `code` who wants this kind of event, to the chat the
+    subscription was made in (inside the caller's transaction). Daily-digest subscribers'
+    deliveries are held for the digest."""
     cursor = db.execute(
         "INSERT INTO deliveries (event_id, kind, user_id, chat_id, code, batch, status, attempts,"
         " next_at, created_at)"
-        " SELECT ?, 'event', s.user_id, COALESCE(u.chat_id, s.user_id), s.code,"
+        " SELECT ?, 'event', s.user_id, COALESCE(s.chat_id, s.user_id), s.code,"
         " CASE s.mode WHEN 'digest' THEN 'digest' ELSE s.code END,"
         " CASE s.mode WHEN 'digest' THEN 'held' ELSE 'queued' END, 0, 0, ?"
-        " FROM subscriptions s LEFT JOIN users u ON u.user_id = s.user_id"
-        " WHERE s.code = ? AND s.status = 'active' AND (s.scope = 'major' OR ? = 'level')"
+        " FROM subscriptions s WHERE s.code = ? AND s.status = 'active'"
+        " AND (s.scope = 'major' OR ? = 'level')"
         " AND (s.until IS NULL OR s.until = '' OR s.until >= ?)",
         [event_id, at, code, kind, today.isoformat()],
     )

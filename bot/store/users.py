@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -12,6 +10,7 @@ from sqlite_utils import Database
 from bot.core.reply import Action, Subscription, UserState
 from bot.store.db import write_transaction
 from bot.store.outbox import cancel_pending
+from bot.store.unmatched import forget_unmatched
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -64,7 +63,9 @@ def save_turn(
     actions: Iterable[Action],
     now: dt.datetime,
 ) -> None:
-    """Store the new state and carry out the reply's actions, in one transaction."""
+    """Store the new state and carry out the reply's actions, in one transaction. `user_id` is
+    whose state and subscriptions these are (in a group: the group's chat id, see
+    bot/core/chats.py); `chat_id` the chat of this turn, where new subscriptions push to."""
     at = _iso(now)
     with write_transaction(db):
         if any(a.kind == "forget" for a in actions):
@@ -91,17 +92,20 @@ def save_turn(
             ],
         )
         for action in actions:
-            _apply(db, user_id, action, at or "")
+            _apply(db, user_id, chat_id, action, at or "")
 
 
-def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
+def _apply(db: Database, user_id: int, chat_id: int, action: Action, at: str) -> None:
     if action.kind == "subscribe":
+        # The pushes go to the chat the subscription is made in, whatever chat comes later.
         db.execute(
-            "INSERT INTO subscriptions (user_id, code, region, mode, scope, status, status_reason,"
-            " created_at, updated_at) VALUES (?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
+            "INSERT INTO subscriptions (user_id, chat_id, code, region, mode, scope, status,"
+            " status_reason, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
             " ON CONFLICT(user_id, code) DO UPDATE SET status = 'active', status_reason = '',"
-            " region = excluded.region, updated_at = excluded.updated_at",
-            [user_id, action.code, action.region, at, at],
+            " chat_id = excluded.chat_id, region = excluded.region,"
+            " updated_at = excluded.updated_at",
+            [user_id, chat_id, action.code, action.region, at, at],
         )
     elif action.kind == "unsubscribe":
         db.execute(
@@ -129,32 +133,4 @@ def forget_user(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM deliveries WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
-
-
-def _text_key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^\w]+", " ", text).strip()[:200]
-
-
-def record_unmatched(db: Database, text: str, lang: str, missing: str, now: dt.datetime) -> None:
-    """Count a message that found no intent or no place (no user id is stored)."""
-    key = _text_key(text)
-    if not key:
-        return
-    db.execute(
-        "INSERT INTO unmatched (text_key, text, lang, missing, count, last_at)"
-        " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(text_key) DO UPDATE SET"
-        " count = count + 1, last_at = excluded.last_at, text = excluded.text",
-        [key, text[:300], lang, missing, _iso(now)],
-    )
-
-
-def most_unmatched(db: Database, limit: int = 50) -> list[tuple[str, str, str, int]]:
-    """The most frequent messages not understood: (text, lang, missing, count)."""
-    rows = db.execute(
-        "SELECT text, lang, missing, count FROM unmatched ORDER BY count DESC, last_at DESC"
-        " LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    forget_unmatched(db, user_id)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from telegram import BotCommand, Message, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -19,6 +22,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.i18n import N_, tr
@@ -27,7 +31,8 @@ from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
-from bot.telegram import alerts, sync_review
+from bot.store.unmatched import KEEP_DAYS, purge_unmatched
+from bot.telegram import alerts, sync_review, webhook
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
 
@@ -48,34 +53,87 @@ MAINTAINER_COMMANDS = ("alert",)
 
 
 _redacted_tokens: set[str] = set()
+TOKEN_REJECTED = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN: the token is wrong or was revoked."
+    " Get the current one from @BotFather (/token) and put it in the environment or .env."
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every registered token replaced by <token>."""
+    for secret in _redacted_tokens:
+        text = text.replace(secret, "<token>")
+    return text
 
 
 def install_token_redaction(token: str) -> None:
     """Replace the bot token in every log record, whoever logs it (httpx logs request URLs,
-    which carry the token), from the moment the record is made."""
+    which carry the token), from the moment the record is made: its message, and the text of
+    its traceback and stack (PTB puts the token in InvalidToken's message)."""
     if not token or token in _redacted_tokens:
         return
     if not _redacted_tokens:
         make_record = logging.getLogRecordFactory()
+        tracebacks = logging.Formatter()
 
         def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = make_record(*args, **kwargs)
             message = record.getMessage()
             if any(t in message for t in _redacted_tokens):
-                for secret in _redacted_tokens:
-                    message = message.replace(secret, "<token>")
-                record.msg, record.args = message, ()
+                record.msg, record.args = redact(message), ()
+            if record.exc_info and record.exc_info[0] is not None:
+                # Formatters use exc_text when it is set: format the traceback once, redacted.
+                record.exc_text = redact(tracebacks.formatException(record.exc_info))
+            if record.stack_info:
+                record.stack_info = redact(record.stack_info)
             return record
 
         logging.setLogRecordFactory(redacting_factory)
     _redacted_tokens.add(token)
 
 
+class _WithoutInvalidToken(logging.Filter):
+    """Drop PTB's own report of a rejected token (a traceback): `vigie run` says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def setup_logging(token: str, level: int = logging.INFO) -> None:
     """One line per event, never the token."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_WithoutInvalidToken())
     install_token_redaction(token)
+
+
+class TokenGuardRequest(HTTPXRequest):
+    """PTB's HTTP client, noticing when Telegram answers 401 Unauthorized: the token is wrong or
+    was revoked, and nothing will work until a maintainer changes it."""
+
+    def __init__(self, on_rejected: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_rejected = on_rejected
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(*args, **kwargs)
+        if status == HTTPStatus.UNAUTHORIZED:
+            self._on_rejected()
+        return status, payload
+
+
+def _token_rejected(app: Application) -> None:
+    """Stop `run_polling` / `run_webhook`: `run_bot` then exits non-zero, so systemd restarts us
+    (and keeps failing loudly until the token is fixed)."""
+    if app.bot_data.get("vigie_token_rejected"):
+        return  # already stopping (the shutdown's own requests are rejected too)
+    app.bot_data["vigie_token_rejected"] = True
+    webhook_stop = app.bot_data.get(webhook.STOP_KEY)
+    if isinstance(webhook_stop, asyncio.Event):
+        webhook_stop.set()
+    else:
+        app.stop_running()
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -128,6 +186,7 @@ async def start_background(app: Application) -> None:
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
         )
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
+        app.job_queue.run_daily(_purge_job, time=dt.time(hour=3, tzinfo=dt.UTC), name="purge")
     sync_review.schedule(app, settings)
 
 
@@ -157,6 +216,12 @@ async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         _wake(context.application)
 
 
+async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc: h.Services = context.application.bot_data["vigie"]
+    purged = purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
+    log.info("unmatched messages older than %d days deleted: %d", KEEP_DAYS, purged)
+
+
 def _wake(app: Application) -> None:
     sender = app.bot_data.get("vigie_sender")
     if sender is not None:
@@ -168,6 +233,7 @@ async def on_ready(app: Application) -> None:
     line saying the bot is ready."""
     svc: h.Services = app.bot_data["vigie"]
     svc.knowledge.get()  # build the place index now, not on the first traveller's message
+    purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
     await register_commands(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)
@@ -175,14 +241,26 @@ async def on_ready(app: Application) -> None:
 
 def build_application(settings: Settings) -> Application:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
+    app_ref: list[Application] = []
+
+    def rejected() -> None:
+        if app_ref:
+            _token_rejected(app_ref[0])
+
     builder = (
-        ApplicationBuilder().token(settings.token).post_init(on_ready).post_stop(stop_background)
+        ApplicationBuilder()
+        .token(settings.token)
+        .post_init(on_ready)
+        .post_stop(stop_background)
+        .request(TokenGuardRequest(rejected, connection_pool_size=256))
+        .get_updates_request(TokenGuardRequest(rejected, connection_pool_size=1))
     )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     install_token_redaction(settings.token)
     app = builder.build()
+    app_ref.append(app)
     db = open_db(settings.db_path)
     app.bot_data["vigie"] = h.Services(
         db=db,
@@ -256,10 +334,17 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
-    """Run until stopped: long polling, or a webhook whose requests must carry the secret token."""
+    """Run until stopped: long polling, or a webhook whose requests must carry the secret token
+    (our aiohttp server: the secret is checked before the body is read)."""
     setup_logging(settings.token)
     app = build_application(settings)
-    if webhook_url:
-        app.run_webhook(**webhook_options(settings, webhook_url, listen, port))
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if webhook_url:
+            options = webhook_options(settings, webhook_url, listen, port)
+            asyncio.run(webhook.run_webhook(app, options))
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        app.bot_data["vigie_token_rejected"] = True
+    if app.bot_data.get("vigie_token_rejected"):
+        raise SystemExit(TOKEN_REJECTED)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 from telegram import (
+    Bot,
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
@@ -43,7 +44,9 @@ from bot.core.reply import Reply, UserState
 from bot.core.understand import understand
 from bot.i18n import Tr, tr
 from bot.knowledge import KnowledgeCache
-from bot.store.users import load_state, record_unmatched, save_turn
+from bot.store.unmatched import record_unmatched
+from bot.store.users import load_state, save_turn
+from bot.telegram.chats import subscriber_id, with_consent
 from bot.telegram.flood import FloodControl
 from bot.telegram.keyboards import inline_keyboard
 from bot.telegram.location import nearest_place, region_for
@@ -83,16 +86,22 @@ async def _send(message: Message, reply: Reply) -> None:
     )
 
 
-def _remember(svc: Services, user: User, chat_id: int, reply: Reply) -> None:
+async def _remember(
+    svc: Services, update: Update, bot: Bot, user: User, reply: Reply, before: UserState
+) -> Reply:
+    """Store the turn (in a group, changes need an admin) and return the reply to send."""
+    reply = await with_consent(update, bot, reply, before)
+    chat = update.effective_chat
     save_turn(
         svc.db,
-        user.id,
-        chat_id=chat_id,
+        subscriber_id(update, user),
+        chat_id=chat.id if chat is not None else user.id,
         state=reply.state,
         reply_lang=reply.lang,
         actions=reply.actions,
         now=_now(),
     )
+    return reply
 
 
 async def _flooded(update: Update, svc: Services) -> bool:
@@ -104,7 +113,7 @@ async def _flooded(update: Update, svc: Services) -> bool:
     if verdict == "ok":
         return False
     if verdict == "notice" and update.effective_message is not None:
-        state = load_state(svc.db, user.id)
+        state = load_state(svc.db, subscriber_id(update, user))
         t = tr(reply_language(state, None, user.language_code))
         text = t._("You are sending messages very fast. I will answer again in a minute.")
         await update.effective_message.reply_text(text)
@@ -117,13 +126,13 @@ async def answer_text(update: Update, text: str, context: ContextTypes.DEFAULT_T
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or await _flooded(update, svc):
         return
-    state = load_state(svc.db, user.id)
+    state = load_state(svc.db, subscriber_id(update, user))
     reply = respond_to_text(
         text, state, svc.knowledge.get(), telegram_lang=user.language_code, now=_now()
     )
     if reply.unmatched:
-        record_unmatched(svc.db, text, reply.lang, reply.unmatched, _now())
-    _remember(svc, user, message.chat_id, reply)
+        record_unmatched(svc.db, text, reply.lang, reply.unmatched, _now(), user_id=user.id)
+    reply = await _remember(svc, update, context.bot, user, reply, state)
     await _send(message, reply)
 
 
@@ -147,9 +156,11 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     from bot.store.subscriptions import resume_paused
 
-    resume_paused(svc.db, user.id, _now())
-    reply = welcome(load_state(svc.db, user.id), user.language_code)
-    _remember(svc, user, message.chat_id, reply)
+    resume_paused(svc.db, subscriber_id(update, user), _now())
+    state = load_state(svc.db, subscriber_id(update, user))
+    reply = await _remember(
+        svc, update, context.bot, user, welcome(state, user.language_code), state
+    )
     await _send(message, reply)
 
 
@@ -193,10 +204,10 @@ async def _simple(
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or await _flooded(update, svc):
         return
-    state = load_state(svc.db, user.id)
+    state = load_state(svc.db, subscriber_id(update, user))
     t = tr(reply_language(state, None, user.language_code))
     reply = make(t, state)
-    _remember(svc, user, message.chat_id, reply)
+    reply = await _remember(svc, update, context.bot, user, reply, state)
     await _send(message, reply)
 
 
@@ -215,7 +226,7 @@ def _command(intent: str) -> Handler:
         if not arg:
             if await _flooded(update, svc):
                 return
-            state = load_state(svc.db, user.id)
+            state = load_state(svc.db, subscriber_id(update, user))
             t = tr(reply_language(state, None, user.language_code))
             if intent == "advisory" and state.last_country:
                 knowledge = svc.knowledge.get()
@@ -227,7 +238,7 @@ def _command(intent: str) -> Handler:
                     t.lang,
                     state=replace(state, pending_intent=intent, pending_at=_now()),
                 )
-            _remember(svc, user, message.chat_id, reply)
+            reply = await _remember(svc, update, context.bot, user, reply, state)
             await _send(message, reply)
             return
         knowledge = svc.knowledge.get()
@@ -237,14 +248,14 @@ def _command(intent: str) -> Handler:
             return
         if await _flooded(update, svc):
             return
-        state = load_state(svc.db, user.id)
+        state = load_state(svc.db, subscriber_id(update, user))
         t = tr(reply_language(state, understood, user.language_code))
         if understood.candidates:
             reply = ambiguous_reply(understood.candidates, intent, t, state)
         else:
             assert understood.country is not None
             reply = answer_for(intent, understood.country, understood.region, knowledge, t, state)
-        _remember(svc, user, message.chat_id, reply)
+        reply = await _remember(svc, update, context.bot, user, reply, state)
         await _send(message, reply)
 
     handler.__doc__ = f"/{intent} <place>: the core's answer for that place."
@@ -262,19 +273,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    state = load_state(svc.db, user.id)
+    state = load_state(svc.db, subscriber_id(update, user))
     if svc.flood.check(user.id) == "silent":
         await query.answer()
         return
     reply = respond_to_button(
         query.data, state, svc.knowledge.get(), telegram_lang=user.language_code, now=_now()
     )
+    reply = await _remember(svc, update, context.bot, user, reply, state)
     await query.answer(reply.notice[:200] or None)
     if not reply.text:
         return
     message = query.message
     chat_id = message.chat.id if message is not None else user.id
-    _remember(svc, user, chat_id, reply)
     markup = inline_keyboard(reply.buttons)
     if reply.edit and isinstance(message, Message):
         try:
@@ -305,7 +316,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if query is None or user is None:
         return
     knowledge = svc.knowledge.get()
-    state = load_state(svc.db, user.id)
+    state = load_state(svc.db, subscriber_id(update, user))
     text = query.query.strip()[:200]
     understood = understand(text, knowledge.index) if text else None
     t = tr(reply_language(state, None, user.language_code))
@@ -340,7 +351,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.location is None or await _flooded(update, svc):
         return
-    state = load_state(svc.db, user.id)
+    state = load_state(svc.db, subscriber_id(update, user))
     t = tr(reply_language(state, None, user.language_code))
     # The first look-up loads the town table (about 0.7 s): off the event loop.
     place = await asyncio.to_thread(
@@ -365,7 +376,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             buttons=card_buttons(advisory, region, t, state),
             state=state,
         )
-    _remember(svc, user, message.chat_id, reply)
+    reply = await _remember(svc, update, context.bot, user, reply, state)
     await _send(message, reply)
 
 

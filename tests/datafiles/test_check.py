@@ -151,3 +151,16 @@ def test_review_warnings_leave_official_only_files_alone(data_dir: Path) -> None
     write(data_dir, "ML", 'code = "ML"\n\n' + official)
     advisories = read_all(data_dir, TODAY)
     assert review_warnings(data_dir, advisories, TODAY) == []
+
+
+def test_cli_check_warns_about_an_over_long_section_but_passes(data_dir: Path) -> None:
+    long_text = "Armed groups operate in the north. " * 100  # 3,500 characters
+    section = f'\n[sections.security]\nen = "Short."\nfr = "{long_text}"\n'
+    write(data_dir, "ML", GOOD + section)
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "data", "check"])
+    assert result.exit_code == 0, result.output
+    line = (GOOD + section).splitlines().index(f'fr = "{long_text}"') + 1
+    ml = data_dir / "destinations" / "ML.toml"
+    assert f"warning: {ml}:{line}: section security.fr is 3,500 characters long" in result.output
+    assert "security.en" not in result.output
+    assert "1 destinations OK" in result.output

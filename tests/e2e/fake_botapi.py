@@ -43,7 +43,7 @@ __all__ = ["ChatType", "FakeBotApi", "FaultKind", "Request", "UploadedFile"]
 
 JSON = dict[str, Any]
 ChatType = Literal["private", "group", "supergroup"]
-FaultKind = Literal["429", "403", "400", "500", "502", "timeout"]
+FaultKind = Literal["429", "401", "403", "400", "500", "502", "timeout"]
 _T = TypeVar("_T")
 
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -66,7 +66,14 @@ _NGINX_502 = (
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
+_ANONYMOUS_ADMIN: JSON = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 _FAULTS: dict[str, tuple[int, str]] = {
+    "401": (401, "Unauthorized"),
     "403": (403, "Forbidden: bot was blocked by the user"),
     "400": (400, "Bad Request: chat not found"),
     "500": (500, "Internal Server Error"),
@@ -251,6 +258,7 @@ class FakeBotApi:
         self.callback_answers: dict[str, JSON] = {}
         self.inline_answers: dict[str, JSON] = {}
         self.deleted: list[tuple[int | str, int]] = []
+        self.admins: dict[int, set[int]] = {}  # chat id -> its admins' user ids
         self.webhook: JSON = {}
         self._queue: list[JSON] = []
         self._delivered_upto = 0
@@ -383,7 +391,7 @@ class FakeBotApi:
     def sent_messages(self, chat_id: int | str) -> list[JSON]:
         """The bot's messages in a chat, oldest first, as they are now (edits applied)."""
         messages = self._messages.get(self._chat_id(chat_id), {}).values()
-        return [copy.deepcopy(m) for m in messages if m.get("from", {}).get("is_bot")]
+        return [copy.deepcopy(m) for m in messages if m.get("from", {}).get("id") == self.bot_id]
 
     def message(self, chat_id: int | str, message_id: int) -> JSON | None:
         """A message (the bot's or a user's) as it is now, or None if absent or deleted."""
@@ -483,11 +491,11 @@ class FakeBotApi:
     ) -> None:
         """Make the next ``count`` calls of ``method`` ("*" for any) fail like Telegram.
 
-        ``kind``: "429" (with ``retry_after``), "403" (bot blocked), "400" (chat not found),
-        "500", "502" (nginx HTML page, as Telegram's front end sends) or "timeout": the request
-        takes effect but the answer comes after ``delay`` seconds, longer than the client's
-        read timeout (PTB's default is 5 s). ``chat_id`` restricts the fault to one chat;
-        ``description`` replaces Telegram's error text.
+        ``kind``: "429" (with ``retry_after``), "401" (token wrong or revoked), "403" (bot
+        blocked), "400" (chat not found), "500", "502" (nginx HTML page, as Telegram's front
+        end sends) or "timeout": the request takes effect but the answer comes after ``delay``
+        seconds, longer than the client's read timeout (PTB's default is 5 s). ``chat_id``
+        restricts the fault to one chat; ``description`` replaces Telegram's error text.
         """
         if kind not in get_args(FaultKind):
             raise ValueError(f"unknown fault kind {kind!r}; use one of {get_args(FaultKind)}")
@@ -945,8 +953,13 @@ class FakeBotApi:
         chat_type: ChatType = "private",
         language_code: str | None = "en",
         reply_to_bot: bool = False,
+        anonymous_admin: bool = False,
     ) -> JSON:
-        """A user sends ``text`` (entities for /commands, @mentions and URLs as Telegram)."""
+        """A user sends ``text`` (entities for /commands, @mentions and URLs as Telegram).
+
+        ``anonymous_admin``: in a group, the admin writes anonymously, as Telegram shows it:
+        from GroupAnonymousBot (one user id for every anonymous admin), sender_chat the group.
+        """
         content: JSON = {"text": text}
         if entities := _auto_entities(text):
             content["entities"] = entities
@@ -958,6 +971,11 @@ class FakeBotApi:
             language_code=language_code,
             reply_to_bot=reply_to_bot,
         )
+        if anonymous_admin:
+            if message["chat"]["type"] not in ("group", "supergroup"):
+                raise ValueError("anonymous admins write in groups")
+            message["from"] = copy.deepcopy(_ANONYMOUS_ADMIN)
+            message["sender_chat"] = copy.deepcopy(message["chat"])
         return self.push_update({"message": copy.deepcopy(message)})
 
     def push_callback(
@@ -1278,10 +1296,13 @@ class FakeBotApi:
         return {**base, **copy.deepcopy(chat), "accent_color_id": 0, "max_reaction_count": 11}
 
     def _get_chat_member(self, params: Mapping[str, Any]) -> JSON:
-        """getChatMember: every user is a plain member."""
-        self._resolve_chat(params["chat_id"])
+        """getChatMember: the users of ``admins[chat_id]`` own the group, the others are plain
+        members."""
+        chat = self._resolve_chat(params["chat_id"])
         user_id = _as_int(params["user_id"])
         user = self._bot_sender() if user_id == self.bot_id else self._user(user_id)
+        if user_id in self.admins.get(chat["id"], set()):
+            return {"status": "creator", "user": copy.deepcopy(user), "is_anonymous": False}
         return {"status": "member", "user": copy.deepcopy(user)}
 
     def _get_file(self, params: Mapping[str, Any]) -> JSON:
