@@ -359,7 +359,8 @@ async def pacer_alone(rate: float, seconds: float) -> float:
     chat = 0
     while time.monotonic() < deadline and len(stamps) < 10 * rate * seconds:
         chat += 1
-        await budget.acquire(chat, Priority.PUSH)
+        async with budget.slot(chat, Priority.PUSH):
+            pass
         stamps.append(time.monotonic())
     return (len(stamps) - 1) / (stamps[-1] - stamps[0])
 
@@ -701,7 +702,8 @@ def chat_limiters_memory() -> tuple[float, int]:
 
     async def fill() -> None:
         for chat_id in range(FIRST_USER, FIRST_USER + MEMORY_COUNT):
-            await budget.acquire(chat_id, Priority.PUSH)
+            async with budget.slot(chat_id, Priority.PUSH):
+                pass
 
     tracemalloc.start()
     asyncio.run(fill())

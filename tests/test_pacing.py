@@ -17,16 +17,23 @@ def run(coro):  # type: ignore[no-untyped-def]
     return asyncio.run(coro)
 
 
+async def send(budget: SendBudget, chat: int | str, priority: Priority, **options: object) -> float:
+    """Take a slot and send at once (Telegram answers instantly here); the slot's time."""
+    async with budget.slot(chat, priority, **options) as slot:  # type: ignore[arg-type]
+        return slot
+
+
 def test_global_slots_are_spaced_by_one_over_the_rate() -> None:
     async def scenario() -> list[float]:
         budget = SendBudget(97.5, 1.0)
-        return list(await asyncio.gather(*(budget.acquire(chat, PUSH) for chat in range(150))))
+        return list(await asyncio.gather(*(send(budget, chat, PUSH) for chat in range(150))))
 
     slots = sorted(run(scenario()))
     gaps = [b - a for a, b in itertools.pairwise(slots)]
     assert min(gaps) >= 1 / 97.5 - 1e-9
-    # In any one-second window starting at a slot: at most 98 sends (the limit would be 100).
-    assert max(sum(1 for s in slots if start <= s < start + 1) for start in slots) == 98
+    # In any one-second window starting at a slot: at most ceil(97.5) = 98 sends, and not
+    # much fewer (the rate is used).
+    assert max(sum(1 for s in slots if start <= s < start + 1) for start in slots) in (97, 98)
 
 
 def test_one_chat_gets_its_messages_in_order_one_interval_apart() -> None:
@@ -34,10 +41,10 @@ def test_one_chat_gets_its_messages_in_order_one_interval_apart() -> None:
         budget = SendBudget(1000.0, 10.0)
         done: list[tuple[int, float]] = []
 
-        async def send(n: int) -> None:
-            done.append((n, await budget.acquire(7, REPLY)))
+        async def one(n: int) -> None:
+            done.append((n, await send(budget, 7, REPLY)))
 
-        await asyncio.gather(*(send(n) for n in range(4)))
+        await asyncio.gather(*(one(n) for n in range(4)))
         return done
 
     done = run(scenario())
@@ -48,9 +55,9 @@ def test_one_chat_gets_its_messages_in_order_one_interval_apart() -> None:
 def test_a_busy_chat_waits_without_holding_back_the_others() -> None:
     async def scenario() -> tuple[float, float, float]:
         budget = SendBudget(1000.0, 1.0)
-        first = await budget.acquire(7, REPLY)
-        busy = asyncio.create_task(budget.acquire(7, REPLY))
-        other = await budget.acquire(8, REPLY)
+        first = await send(budget, 7, REPLY)
+        busy = asyncio.create_task(send(budget, 7, REPLY))
+        other = await send(budget, 8, REPLY)
         busy.cancel()
         return first, other, budget.free_at(7, other)
 
@@ -64,13 +71,13 @@ def test_replies_go_before_the_pushes_already_waiting() -> None:
         budget = SendBudget(50.0, 1.0)
         order: list[str] = []
 
-        async def send(kind: str, chat: int, priority: Priority) -> None:
-            await budget.acquire(chat, priority)
+        async def one(kind: str, chat: int, priority: Priority) -> None:
+            await send(budget, chat, priority)
             order.append(kind)
 
-        pushes = [asyncio.create_task(send("push", 1000 + n, PUSH)) for n in range(20)]
+        pushes = [asyncio.create_task(one("push", 1000 + n, PUSH)) for n in range(20)]
         await asyncio.sleep(0.05)  # the broadcast is under way
-        replies = [asyncio.create_task(send("reply", n, REPLY)) for n in range(5)]
+        replies = [asyncio.create_task(one("reply", n, REPLY)) for n in range(5)]
         await asyncio.gather(*pushes, *replies)
         return order
 
@@ -83,9 +90,9 @@ def test_replies_go_before_the_pushes_already_waiting() -> None:
 def test_no_burst_after_a_quiet_period() -> None:
     async def scenario() -> tuple[float, float]:
         budget = SendBudget(30.0, 1.0)
-        await budget.acquire(1, PUSH)
+        await send(budget, 1, PUSH)
         await asyncio.sleep(0.2)  # nothing to send for a while
-        return await budget.acquire(2, PUSH), await budget.acquire(3, PUSH)
+        return await send(budget, 2, PUSH), await send(budget, 3, PUSH)
 
     first, second = run(scenario())
     assert second - first >= 1 / 30 - 1e-9
@@ -95,9 +102,9 @@ def test_a_group_gets_at_most_its_messages_a_minute() -> None:
     async def scenario() -> tuple[int, bool]:
         budget = SendBudget(1000.0, 100.0, group_per_minute=3)
         for _ in range(3):
-            await budget.acquire(-100, REPLY)
-        fourth = asyncio.create_task(budget.acquire(-100, REPLY))
-        await budget.acquire(-200, REPLY)  # another group is not held back
+            await send(budget, -100, REPLY)
+        fourth = asyncio.create_task(send(budget, -100, REPLY))
+        await send(budget, -200, REPLY)  # another group is not held back
         await asyncio.sleep(0.1)
         waiting = not fourth.done()
         fourth.cancel()
@@ -114,7 +121,7 @@ def test_a_newer_reply_replaces_the_oldest_waiting_one_but_never_the_notice() ->
 
         async def reply(label: str, *, pinned: bool = False) -> None:
             try:
-                await budget.acquire(42, REPLY, keep_latest=2, pinned=pinned)
+                await send(budget, 42, REPLY, keep_latest=2, pinned=pinned)
                 sent.append(label)
             except Superseded:
                 sent.append(f"({label} replaced)")
@@ -133,9 +140,9 @@ def test_a_newer_reply_replaces_the_oldest_waiting_one_but_never_the_notice() ->
 def test_a_chat_that_drew_a_429_waits_it_out() -> None:
     async def scenario() -> float:
         budget = SendBudget(1000.0, 100.0)
-        first = await budget.acquire(5, PUSH)
+        first = await send(budget, 5, PUSH)
         budget.hold_chat(5, 0.3)
-        return await budget.acquire(5, PUSH) - first
+        return await send(budget, 5, PUSH) - first
 
     assert run(scenario()) >= 0.3 - 1e-3
 

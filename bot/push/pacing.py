@@ -6,19 +6,26 @@ slot goes to the oldest waiting reply whose chat may receive a message now; push
 only when no such reply waits. So while people are writing, the broadcast yields, and it takes
 what the replies leave.
 
-Slots lie on an absolute grid, `1 / rate` apart: neither a token bucket with room for a burst
-(which lets 30 messages go at once and then 30 more within the same second, drawing 429s) nor
-a bucket of one (which loses every late wake-up of the event loop, 3-4 % of the rate). A late
-wake-up keeps its grid time when it is less than one interval late, so the rate holds; after a
-quiet period the grid restarts from now, so there is no burst.
+A message counts from its slot until Telegram answered it, and one second more: at most
+`ceil(rate)` such messages overall, one per chat (the next a second after the last one was
+answered) and 20 a minute per group. However late a busy event loop lets a request leave,
+Telegram can then never count more than that in a second: the rate slows down instead of
+drawing 429s.
+Within that, slots lie on an absolute grid, `1 / rate` apart: neither a token bucket with
+room for a burst (which lets 30 messages go at once and then 30 more within the same second,
+drawing 429s) nor a bucket of one (which loses every late wake-up of the event loop, 3-4 % of
+the rate). A late wake-up keeps its grid time when it is less than one interval late, so the
+rate holds; after a quiet period the grid restarts from now, so there is no burst.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -60,6 +67,7 @@ class SendBudget:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.interval = 1.0 / rate
+        self.per_second = max(1, math.ceil(rate))
         self.chat_interval = 1.0 / chat_rate
         self.group_per_minute = group_per_minute
         self.clock = clock
@@ -67,11 +75,39 @@ class SendBudget:
         self._next = 0.0
         self._chat_next: dict[ChatKey, float] = {}
         self._group_sent: dict[ChatKey, deque[float]] = {}
+        self._in_flight: set[ChatKey] = set()  # one message in flight per chat at most
+        self._answered: deque[float] = deque()  # when the last second's messages were answered
         self._waiting: dict[Priority, deque[_Waiter]] = {p: deque() for p in Priority}
         self._timer: asyncio.TimerHandle | None = None
 
     # -- what callers use ------------------------------------------------------------------
-    async def acquire(
+    @contextlib.asynccontextmanager
+    async def slot(
+        self,
+        chat: ChatKey,
+        priority: Priority,
+        *,
+        keep_latest: int | None = None,
+        pinned: bool = False,
+    ) -> AsyncIterator[float]:
+        """Send one message to `chat` inside this block (see `_acquire`); the block ends when
+        Telegram answered, or gave up."""
+        granted = await self._acquire(chat, priority, keep_latest=keep_latest, pinned=pinned)
+        try:
+            yield granted
+        finally:
+            self._release(chat)
+
+    def _release(self, chat: ChatKey) -> None:
+        now = self.clock()
+        self._in_flight.discard(chat)
+        self._answered.append(now)
+        self._chat_next[chat] = max(self._chat_next.get(chat, 0.0), now + self.chat_interval)
+        if is_group(chat):
+            self._group_sent.setdefault(chat, deque()).append(now)
+        self._dispatch()
+
+    async def _acquire(
         self,
         chat: ChatKey,
         priority: Priority,
@@ -97,7 +133,13 @@ class SendBudget:
         if keep_latest is not None:
             self._supersede(queue, chat, keep_latest)
         self._dispatch()
-        slot = await waiter.granted
+        try:
+            slot = await waiter.granted
+        except asyncio.CancelledError:
+            granted = waiter.granted
+            if granted.done() and not granted.cancelled() and granted.exception() is None:
+                self._release(chat)  # granted, then cancelled before it could send
+            raise
         self.granted[priority] += 1
         return slot
 
@@ -117,7 +159,9 @@ class SendBudget:
 
     # -- the dispatcher ----------------------------------------------------------------------
     def free_at(self, chat: ChatKey, now: float) -> float:
-        """When `chat` may receive its next message (now or later)."""
+        """When `chat` may receive its next message (now or later; inf: one is in flight)."""
+        if chat in self._in_flight:
+            return float("inf")
         free = self._chat_next.get(chat, 0.0)
         sent = self._group_sent.get(chat)
         if sent:
@@ -156,6 +200,12 @@ class SendBudget:
         if now < self._next:
             self._schedule(self._next, now)
             return
+        while self._answered and self._answered[0] <= now - 1.0:
+            self._answered.popleft()
+        if len(self._in_flight) + len(self._answered) >= self.per_second:
+            if self._answered:  # else: when one in flight is answered
+                self._schedule(self._answered[0] + 1.0, now)
+            return
         waiter, wake = self._pick(now)
         if waiter is None:
             if wake != float("inf"):
@@ -164,9 +214,8 @@ class SendBudget:
         # Less than one interval late: keep the grid (the rate holds); later: restart from now.
         slot = self._next if now - self._next < self.interval else now
         self._next = slot + self.interval
+        self._in_flight.add(waiter.chat)
         self._chat_next[waiter.chat] = slot + self.chat_interval
-        if is_group(waiter.chat):
-            self._group_sent.setdefault(waiter.chat, deque()).append(slot)
         if len(self._chat_next) > 100_000:
             self._forget_before(now)
         waiter.granted.set_result(slot)

@@ -270,17 +270,20 @@ class OutboxSender:
         ids = [d.id for d in group]
         first = group[0]
         text, buttons = self._compose(group)
-        await self.budget.acquire(first.chat_id, Priority.PUSH)
         try:
-            message_id = await self.transport.send_message(
-                first.chat_id,
-                text,
-                buttons,
-                paid_broadcast=self.settings.rate > TELEGRAM_FREE_RATE,
-                timeout=self.settings.read_timeout,
-            )
+            async with self.budget.slot(first.chat_id, Priority.PUSH):
+                try:
+                    message_id = await self.transport.send_message(
+                        first.chat_id,
+                        text,
+                        buttons,
+                        paid_broadcast=self.settings.rate > TELEGRAM_FREE_RATE,
+                        timeout=self.settings.read_timeout,
+                    )
+                except RetryLater as error:
+                    self.budget.hold_chat(first.chat_id, error.seconds)
+                    raise
         except RetryLater as error:
-            self.budget.hold_chat(first.chat_id, error.seconds)
             not_before, reason = self.clock() + error.seconds, error.reason
             self._record(lambda db: mark_retry(db, ids, not_before=not_before, reason=reason))
             return

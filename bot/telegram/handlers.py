@@ -401,7 +401,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     but never answer Telegram's "too many requests" (or a reply a newer one replaced) with
     another message."""
     if isinstance(context.error, RetryAfter | Superseded):
-        log.warning("reply not sent: %s", context.error)
+        log.info("reply not sent: %s", context.error)
         return
     log.error("error while handling an update: %r", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:

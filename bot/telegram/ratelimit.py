@@ -13,7 +13,6 @@ who writes faster than Telegram lets us answer gets the answers to their latest 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
 from enum import Enum
@@ -60,8 +59,8 @@ def _chat_key(value: object) -> int | str | None:
 
 
 def _seconds(error: RetryAfter) -> float:
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    # As PTB's AIORateLimiter reads it: the public `retry_after` warns about its future type.
+    return error._retry_after.total_seconds()
 
 
 class SharedRateLimiter(BaseRateLimiter[Send]):
@@ -90,14 +89,18 @@ class SharedRateLimiter(BaseRateLimiter[Send]):
     ) -> Result:
         """Wait for a slot (messages only), send, and wait out a 429 before sending again."""
         chat = _chat_key(data.get("chat_id"))
-        paced = chat is not None and sends_message(endpoint)
         pinned = rate_limit_args is Send.NOTICE
         keep = None if pinned or chat is None or is_group(chat) else self.keep_latest
         for attempt in range(self.max_retries + 1):
-            if paced and chat is not None:
-                await self.budget.acquire(chat, Priority.REPLY, keep_latest=keep, pinned=pinned)
             try:
-                return await callback(*args, **kwargs)
+                if chat is None or not sends_message(endpoint):
+                    return await callback(*args, **kwargs)
+                async with self.budget.slot(chat, Priority.REPLY, keep_latest=keep, pinned=pinned):
+                    try:
+                        return await callback(*args, **kwargs)
+                    except RetryAfter as error:
+                        self.budget.hold_chat(chat, _seconds(error) + 0.1)
+                        raise
             except RetryAfter as error:
                 if attempt == self.max_retries:
                     log.error(
@@ -107,8 +110,6 @@ class SharedRateLimiter(BaseRateLimiter[Send]):
                 wait = _seconds(error) + 0.1
                 self.retried += 1
                 log.info("%s to %s: rate-limited, retrying in %.1f s", endpoint, chat, wait)
-                if paced and chat is not None:
-                    self.budget.hold_chat(chat, wait)
-                else:
+                if chat is None or not sends_message(endpoint):
                     await asyncio.sleep(wait)
         raise AssertionError("unreachable")  # the last attempt returns or raises
