@@ -46,8 +46,9 @@ def texts(bot: Running, chat: int) -> list[str]:
     return [str(m.get("text", "")) for m in bot.api.sent_messages(chat)]
 
 
-def queue_broadcast(bot: Running, subscribers: range) -> None:
-    """Subscribers of Mali and one change event: a delivery queued for each."""
+def queue_broadcast(bot: Running, subscribers: range, *, not_before: float = 0.0) -> None:
+    """Subscribers of Mali and one change event: a delivery queued for each (due at once, or
+    at the epoch time `not_before`)."""
     db = open_db(bot.settings.db_path)
     at = "2026-11-24T09:00:00+00:00"
     with write_transaction(db):
@@ -75,6 +76,7 @@ def queue_broadcast(bot: Running, subscribers: range) -> None:
             publish_id=None,
             origin="publish",
         )
+        db.execute("UPDATE deliveries SET next_at = ? WHERE status = 'queued'", [not_before])
     db.close()
     bot.app.bot_data["vigie_sender"].wake()
 
