@@ -292,8 +292,8 @@ def push() -> None:
 def push_status(ctx: click.Context, limit: int) -> None:
     """Each event's held / queued / sent / paused / cancelled / failed delivery counts, and
     what the running bot's push sender is doing (its heartbeat)."""
-    from bot.store.db import open_db
     from bot.push.sender import read_heartbeat
+    from bot.store.db import open_db
     from bot.store.outbox import failure_reasons, status_counts
 
     db = open_db(_settings(ctx).db_path)
