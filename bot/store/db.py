@@ -144,7 +144,7 @@ def m004_outbox(db: Database) -> None:
 BUSY_TIMEOUT = 10.0  # seconds a command-line tool waits for another process's write lock
 # The running bot waits little on the event loop: its writes are short, and a lock held longer
 # by another process is waited out without blocking everyone (the sender backs off).
-BOT_BUSY_TIMEOUT = 0.5
+BOT_BUSY_TIMEOUT = 1.0  # a publish's write transaction (100k deliveries) takes about 1 s
 
 
 def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
