@@ -58,7 +58,7 @@ from benchmarks.fake_process import FakeServerProcess
 from bot.config import PROJECT_ROOT
 from bot.core.model import Text
 from bot.knowledge import KnowledgeCache
-from bot.push.pacing import Pacer
+from bot.push.pacing import Priority, SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db, write_transaction
@@ -352,14 +352,15 @@ async def limiter_alone(rate: float, seconds: float) -> float:
 
 
 async def pacer_alone(rate: float, seconds: float) -> float:
-    """The sender's pacer (absolute schedule) alone on an idle event loop, for comparison."""
-    pacer = Pacer(rate, 1.0)
+    """The sender's budget (absolute schedule) alone on an idle event loop, for comparison."""
+    budget = SendBudget(rate, 1.0)
     stamps: list[float] = []
     deadline = time.monotonic() + seconds
     chat = 0
     while time.monotonic() < deadline and len(stamps) < 10 * rate * seconds:
         chat += 1
-        await pacer.wait(chat)
+        async with budget.slot(chat, Priority.PUSH):
+            pass
         stamps.append(time.monotonic())
     return (len(stamps) - 1) / (stamps[-1] - stamps[0])
 
@@ -682,7 +683,7 @@ async def _memory_async(db_path: Path, url: str) -> dict[str, Any]:
         "drain_current": current,
         "sent": sender.sent,
         "drain_s": drain_s,
-        "chat_limiters": len(sender._pacer._next_by_key),
+        "chat_limiters": len(sender.budget._chat_next),
         "rss_start": rss_start,
         "rss_enqueue": rss_enqueue,
         "rss_peak": rss_peak,
@@ -696,12 +697,19 @@ def chat_limiters_memory() -> tuple[float, int]:
     """MiB held by the sender's per-chat pacing after 100k distinct chats, and their count."""
     db = Database(memory=True)
     sender = OutboxSender(BotApiTransport(TOKEN), db, KnowledgeCache(db, DATA), SenderSettings())
+    budget = SendBudget(1e9, 1.0)  # no wait between chats: only the per-chat state is measured
+    sender.budget = budget
+
+    async def fill() -> None:
+        for chat_id in range(FIRST_USER, FIRST_USER + MEMORY_COUNT):
+            async with budget.slot(chat_id, Priority.PUSH):
+                pass
+
     tracemalloc.start()
-    for chat_id in range(FIRST_USER, FIRST_USER + MEMORY_COUNT):
-        sender._pacer.try_reserve(chat_id)
+    asyncio.run(fill())
     held, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return held / MIB, len(sender._pacer._next_by_key)
+    return held / MIB, len(budget._chat_next)
 
 
 def memory(server: FakeServerProcess, subscribed: Path, tmp: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -300,7 +301,9 @@ def push() -> None:
 @click.option("--limit", default=20, show_default=True, help="How many recent events.")
 @click.pass_context
 def push_status(ctx: click.Context, limit: int) -> None:
-    """Each event's held / queued / sent / paused / cancelled / failed delivery counts."""
+    """Each event's held / queued / sent / paused / cancelled / failed delivery counts, and
+    what the running bot's push sender is doing (its heartbeat)."""
+    from bot.push.sender import read_heartbeat
     from bot.store.db import open_db
     from bot.store.outbox import failure_reasons, status_counts
 
@@ -320,6 +323,8 @@ def push_status(ctx: click.Context, limit: int) -> None:
         )
     for reason, count in failure_reasons(db).items():
         click.echo(f"failed: {count} × {reason}")
+    beat = read_heartbeat(db)
+    click.echo(beat.describe(time.time()) if beat else "sender: has not run on this database")
 
 
 @push.command("retry")

@@ -247,12 +247,19 @@ def m007_subscription_chat(db: Database) -> None:
     )
 
 
-def open_db(path: Path | str) -> Database:
-    """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
+BUSY_TIMEOUT = 10.0  # seconds a command-line tool waits for another process's write lock
+# The running bot waits little on the event loop: its writes are short, and a lock held longer
+# by another process is waited out without blocking everyone (the sender backs off).
+BOT_BUSY_TIMEOUT = 1.0  # a publish's write transaction (100k deliveries) takes about 1 s
+
+
+def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
+    """Open (creating if needed) the database at `path`, in WAL mode, schema up to date;
+    a write waits up to `busy_timeout` seconds for another connection's write lock."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
@@ -262,7 +269,12 @@ def open_db(path: Path | str) -> Database:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing."""
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing.
+    Inside another one, a savepoint: the inner part is undone alone if it fails."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

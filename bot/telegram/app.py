@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import sqlite3
+import sys
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -28,13 +31,16 @@ from bot.config import Settings
 from bot.i18n import N_, tr
 from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
+from bot.push.pacing import SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
-from bot.store.db import open_db
+from bot.push.watchdog import Watchdog
+from bot.store.db import BOT_BUSY_TIMEOUT, open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
 from bot.telegram import alerts, sync_review, webhook
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
+from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +172,7 @@ async def register_commands(app: Application) -> None:
 
 
 async def start_background(app: Application) -> None:
-    """Start the push sender and the scheduled jobs (digest, end of trips)."""
+    """Start the push sender (under a watchdog) and the scheduled jobs (digest, end of trips)."""
     svc: h.Services = app.bot_data["vigie"]
     settings = svc.settings
     transport = app.bot_data.get("vigie_transport")
@@ -178,9 +184,12 @@ async def start_background(app: Application) -> None:
         svc.db,
         svc.knowledge,
         SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
+        budget=app.bot_data["vigie_budget"],
     )
     app.bot_data["vigie_sender"] = sender
-    app.bot_data["vigie_sender_task"] = asyncio.create_task(sender.run(), name="vigie-sender")
+    watchdog = Watchdog("vigie-sender", sender.run, sender.stop)
+    watchdog.start()
+    app.bot_data["vigie_watchdog"] = watchdog
     if app.job_queue is not None:
         app.job_queue.run_daily(
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
@@ -192,19 +201,27 @@ async def start_background(app: Application) -> None:
 
 async def stop_background(app: Application) -> None:
     """Let the sender finish the messages in flight."""
-    sender = app.bot_data.pop("vigie_sender", None)
-    task = app.bot_data.pop("vigie_sender_task", None)
-    if sender is not None and task is not None:
-        sender.stop()
-        await asyncio.wait_for(task, timeout=30)
+    app.bot_data.pop("vigie_sender", None)
+    watchdog = app.bot_data.pop("vigie_watchdog", None)
+    if watchdog is not None:
+        await watchdog.stop(timeout=30)
     transport = app.bot_data.pop("vigie_transport", None)
     if transport is not None:
         await transport.__aexit__(None, None, None)
 
 
+JOB_RETRY = 60.0  # seconds before a job the database refused runs again
+
+
 async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc: h.Services = context.application.bot_data["vigie"]
-    count = send_digests(svc.db, dt.datetime.now(dt.UTC).date())
+    try:
+        count = send_digests(svc.db, dt.datetime.now(dt.UTC).date())
+    except sqlite3.Error as error:
+        log.warning("daily digest: database error (%s); trying again in %.0f s", error, JOB_RETRY)
+        if context.job_queue is not None:
+            context.job_queue.run_once(_digest_job, JOB_RETRY, name="digest-retry")
+        return
     log.info("daily digest: %d held change(s) queued", count)
     _wake(context.application)
 
@@ -212,7 +229,14 @@ async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc: h.Services = context.application.bot_data["vigie"]
     now = dt.datetime.now(dt.UTC)
-    if end_trips(svc.db, now.date(), now):
+    try:
+        ended = end_trips(svc.db, now.date(), now)
+    except sqlite3.Error as error:
+        log.warning("end of trips: database error (%s); trying again in %.0f s", error, JOB_RETRY)
+        if context.job_queue is not None:
+            context.job_queue.run_once(_trips_job, JOB_RETRY, name="trips-retry")
+        return
+    if ended:
         _wake(context.application)
 
 
@@ -241,6 +265,8 @@ async def on_ready(app: Application) -> None:
 
 def build_application(settings: Settings) -> Application:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
+    # Replies and pushes share Telegram's budget; replies go first (bot/telegram/ratelimit.py).
+    budget = SendBudget(settings.push_rate, settings.push_chat_rate)
     app_ref: list[Application] = []
 
     def rejected() -> None:
@@ -250,6 +276,8 @@ def build_application(settings: Settings) -> Application:
     builder = (
         ApplicationBuilder()
         .token(settings.token)
+        .rate_limiter(SharedRateLimiter(budget))
+        .concurrent_updates(True)
         .post_init(on_ready)
         .post_stop(stop_background)
         .request(TokenGuardRequest(rejected, connection_pool_size=256))
@@ -261,7 +289,8 @@ def build_application(settings: Settings) -> Application:
     install_token_redaction(settings.token)
     app = builder.build()
     app_ref.append(app)
-    db = open_db(settings.db_path)
+    app.bot_data["vigie_budget"] = budget
+    db = open_db(settings.db_path, busy_timeout=BOT_BUSY_TIMEOUT)
     app.bot_data["vigie"] = h.Services(
         db=db,
         knowledge=KnowledgeCache(db, settings.data_dir),
@@ -347,4 +376,9 @@ def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: i
     except InvalidToken:
         app.bot_data["vigie_token_rejected"] = True
     if app.bot_data.get("vigie_token_rejected"):
-        raise SystemExit(TOKEN_REJECTED)
+        # One line, then out at once: tasks the stopped loop left behind (the sender, PTB's
+        # fetcher) are safe to drop, as the outbox survives a crash, and finalising them would
+        # only print noise after the line.
+        logging.shutdown()
+        print(TOKEN_REJECTED, file=sys.stderr, flush=True)
+        os._exit(1)

@@ -21,8 +21,8 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, RetryAfter
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.core.answer import (
@@ -50,6 +50,7 @@ from bot.telegram.chats import subscriber_id, with_consent
 from bot.telegram.flood import FloodControl
 from bot.telegram.keyboards import inline_keyboard
 from bot.telegram.location import nearest_place, region_for
+from bot.telegram.ratelimit import Send, Superseded
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -105,7 +106,8 @@ async def _remember(
 
 
 async def _flooded(update: Update, svc: Services) -> bool:
-    """Past the per-user rate: one polite notice, then silence for a while."""
+    """Past the per-user rate: one polite notice (sent before the answers waiting for the
+    chat), then only the latest answers (see flood.py)."""
     user = update.effective_user
     if user is None:
         return True
@@ -115,8 +117,12 @@ async def _flooded(update: Update, svc: Services) -> bool:
     if verdict == "notice" and update.effective_message is not None:
         state = load_state(svc.db, subscriber_id(update, user))
         t = tr(reply_language(state, None, user.language_code))
-        text = t._("You are sending messages very fast. I will answer again in a minute.")
-        await update.effective_message.reply_text(text)
+        text = t._("You are sending messages very fast: I will answer your latest ones.")
+        message = update.effective_message
+        bot = message.get_bot()
+        assert isinstance(bot, ExtBot)  # the Application's bot, with its rate limiter
+        # Pinned: it goes before the answers waiting for this chat, and none replaces it.
+        await bot.send_message(message.chat_id, text, rate_limit_args=Send.NOTICE)
     return True
 
 
@@ -402,7 +408,12 @@ async def on_maintainer_only(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every error; none stops the bot. Tell the user something went wrong when we can."""
+    """Log every error; none stops the bot. Tell the user something went wrong when we can,
+    but never answer Telegram's "too many requests" (or a reply a newer one replaced) with
+    another message."""
+    if isinstance(context.error, RetryAfter | Superseded):
+        log.info("reply not sent: %s", context.error)
+        return
     log.error("error while handling an update: %r", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:

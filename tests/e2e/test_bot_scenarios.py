@@ -173,13 +173,16 @@ async def test_forget_deletes_everything_after_confirmation(bot: Running) -> Non
     )
 
 
-async def test_flood_gets_one_notice_then_silence(bot: Running) -> None:
-    for i in range(30):
+async def test_flood_gets_one_notice_and_its_last_message_answered(bot: Running) -> None:
+    # Issue 11 changed this: after the notice, the latest messages are answered (the replies
+    # still waiting give way to newer ones); see tests/e2e/test_crisis.py under Telegram's limits.
+    for i in range(29):
         bot.api.push_text(USER, f"Mali {i}")
+    bot.api.push_text(USER, "Niger")
     await bot.api.idle(quiet=0.5, timeout=20)
     texts = [m["text"] for m in bot.api.sent_messages(USER)]
     assert sum("very fast" in t for t in texts) == 1
-    assert len(texts) == 21  # 20 answers in the minute, then the one notice
+    assert "Niger" in texts[-1]
 
 
 async def test_sticker_gets_a_hint_and_edits_are_ignored(bot: Running) -> None:

@@ -203,9 +203,7 @@ async def test_timeout_is_retried_and_delivered_at_most_twice(
 
 
 async def test_several_changes_waiting_become_one_message(bot: Running, data_copy: Path) -> None:
-    sender = bot.app.bot_data["vigie_sender"]
-    sender.stop()  # hold the outbox while two changes are published
-    await bot.app.bot_data["vigie_sender_task"]
+    await bot.app.bot_data["vigie_watchdog"].stop()  # hold the outbox: two changes published
     subscribe(open_db(bot.settings.db_path), [10_701], "ML", lang="en")
     publish_change(bot, data_copy, level=3)
     second = (
@@ -320,9 +318,7 @@ async def test_alert_text_from_a_non_maintainer_is_just_a_message(bot: Running) 
 
 
 async def test_unsubscribing_cancels_what_was_still_waiting(bot: Running, data_copy: Path) -> None:
-    sender = bot.app.bot_data["vigie_sender"]
-    sender.stop()  # hold the outbox
-    await bot.app.bot_data["vigie_sender_task"]
+    await bot.app.bot_data["vigie_watchdog"].stop()  # hold the outbox
     db = open_db(bot.settings.db_path)
     subscribe(db, [11_401, 11_402], "ML", lang="en")
     publish_change(bot, data_copy)

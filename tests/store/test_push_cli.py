@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import time
+from dataclasses import asdict
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from bot.cli import main
 from bot.core.model import Text
-from bot.store.db import open_db, write_transaction
+from bot.push.sender import HEARTBEAT_KEY, Heartbeat
+from bot.store.db import open_db, set_meta, write_transaction
 from bot.store.events import record_event
 from bot.store.outbox import mark_failed
 
@@ -53,3 +57,26 @@ def test_status_counts_and_retry_requeues_failed(tmp_path: Path, published_db: P
     assert "Re-queued 1 failed deliveries." in retry.output
     queued = db.execute("SELECT count(*) FROM deliveries WHERE status = 'queued'").fetchone()[0]
     assert queued == 3
+
+
+def test_status_shows_what_the_sender_is_doing(tmp_path: Path, published_db: Path) -> None:
+    path = tmp_path / "v.db"
+    shutil.copy(published_db, path)
+    runner = CliRunner()
+    never = runner.invoke(main, ["--db", str(path), "push", "status"])
+    assert "sender: has not run on this database" in never.output
+    db = open_db(path)
+    now = time.time()
+    beat = Heartbeat(
+        state="backing off",
+        beat_at=now - 42,
+        since=now - 50,
+        sent=7,
+        last_error="database is locked",
+        error_at=now - 43,
+    )
+    set_meta(db, HEARTBEAT_KEY, json.dumps(asdict(beat)))
+    status = runner.invoke(main, ["--db", str(path), "push", "status"])
+    line = status.output.splitlines()[-1]
+    assert line.startswith("sender: backing off since ") and "last beat 42 s ago" in line
+    assert "7 sent since start" in line and "database is locked" in line
