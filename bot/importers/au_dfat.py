@@ -1,6 +1,7 @@
 """Australia's Smartraveller destinations export: levels, dates and links, and the regional
-levels (the areas and a short reason). Smartraveller's prose is not republished: its licence
-lets us keep the facts, not the text."""
+levels (where each level applies). Smartraveller's prose is not republished: its licence
+lets us keep the levels, dates and links, not the text — so a region keeps its areas and level,
+and the "due to …" reason is read only to tell where the areas end, never stored."""
 
 from __future__ import annotations
 
@@ -135,13 +136,11 @@ def _read_item(item: str) -> SourceRegion | None:
     second = -1 if repeated else item.find(f". {wording}")
     if second < 0:
         read = _read_statement(item[repeated.end() :] if repeated else item, wording)
-        return SourceRegion(read[0], level, read[1]) if read else None
-    short = _read_statement(item[: second + 1], wording)
-    full = _read_statement(item[second + 2 :], wording)
-    reason = full[1] if full else ""
-    if short is not None:
-        return SourceRegion(short[0], level, reason)
-    return SourceRegion(full[0], level, reason) if full else None
+        return SourceRegion(read[0], level) if read else None
+    short = _read_statement(item[: second + 1], wording) or _read_statement(
+        item[second + 2 :], wording
+    )
+    return SourceRegion(short[0], level) if short else None
 
 
 def _read_statement(statement: str, wording: str) -> tuple[tuple[str, ...], str] | None:
