@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import itertools
 import re
+from dataclasses import replace
 from xml.etree.ElementTree import Element
 
 from bot.core.model import SourceAdvice, SourceRegion
@@ -56,6 +58,33 @@ _HEADLINE = re.compile(
     re.IGNORECASE,
 )
 # A description that opens with the advice itself has no change note before it.
+# "Do Not Travel to:", "Do not travel to the following locations due to R:", then "- " lines.
+_LIST_HEAD = re.compile(
+    r"^(?P<phrase>Do not travel|Reconsider travel)\s+to\b(?P<what>[^:]*):\s*$", re.IGNORECASE
+)
+_PLACEHOLDER = re.compile(
+    r"^(?:the\s+)?(?:following|these|below)\s+(?:locations|areas|places)(?:\s+of\s+[\w ]+)?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMt)(?<!\bSt)\.(?:\s+|$)")
+# A part that opens with these words goes on from the part before ("X, including Y").
+_CONTINUES = re.compile(
+    r"(?:including|particularly|especially|notably|such as|which|where|that|except|excluding|"
+    r"at|in|on|within|between|from|near|along|beyond|other than|its|their|surrounding|"
+    r"(?:north|south|east|west) of|the most|[a-z]+ed)\b"
+)
+_OBJECT_AT_END = re.compile(
+    r"\b(?:of|with|near|between|along|bordering|from)\s+(?:the\s+)?[A-Z][^,;]*"
+    r"(?:,\s*(?:(?:and|or)\s+)?[A-Z][^,;]*)*$"
+)
+_AREA_NOUN = re.compile(
+    r"areas?|regions?|provinces?|states?|departments?|districts?|count(?:y|ies)|borders?|"
+    r"governorates?|zones?|peninsula|city|cities|towns?|neighbou?rhoods?|municipalit(?:y|ies)|"
+    r"archipelago|islands?|territor(?:y|ies)|reserves?|parks?|highways?|roads?|camps?|valleys?|"
+    r"coasts?|divisions?|prefectures?|oblasts?|parish(?:es)?|communes?|suburbs?|gulf|sea|"
+    r"rivers?|mountains?"
+)
+_MAX_AREA = 250
 _OPENS_WITH_ADVICE = re.compile(
     r"^(?:Exercise normal precautions?|Exercise increased caution|Reconsider travel|"
     r"Do not travel)\b",
@@ -191,13 +220,7 @@ def _advice(item: Element, level: int, label: str, codes: tuple[str, ...]) -> So
         change_note, body = "", "\n".join(paragraphs)
     headline = _HEADLINE.search(body)
     risks = risks_in(headline.group("risks")) if headline else ()
-    flat = re.sub(r"\s*\n-\s*", "; ", body).replace("\n", " ")
-    regions = []
-    for m in _REGIONAL.finditer(flat):
-        areas = tuple(a for a in _split_areas(m.group("areas")) if resolve_name(a) != codes)
-        if areas and "any reason" not in m.group("areas"):
-            level_of_area = 4 if m.group("phrase").lower().startswith("do not") else 3
-            regions.append(SourceRegion(areas, level_of_area, m.group("reason").strip()))
+    regions = _regions(body, codes)
     summary_end = body.find("If you decide to travel")
     summary = body[: summary_end if summary_end > 0 else None]
     return SourceAdvice(
@@ -214,9 +237,158 @@ def _advice(item: Element, level: int, label: str, codes: tuple[str, ...]) -> So
     )
 
 
+def _regions(body: str, codes: tuple[str, ...]) -> tuple[SourceRegion, ...]:
+    """The areas the advisory puts at level 3 or 4: its lists ("Do Not Travel to:" and one
+    "- area due to reason" line each), then its sentences ("Do not travel to X due to R.")."""
+    regions: list[SourceRegion] = []
+    sentences: list[str] = []
+    lines = body.split("\n")
+    at = 0
+    while at < len(lines):
+        head = _LIST_HEAD.match(lines[at])
+        items = list(itertools.takewhile(lambda line: line.startswith("- "), lines[at + 1 :]))
+        if head is None or not items:
+            sentences.append(lines[at])
+            at += 1
+            continue
+        at += 1 + len(items)
+        what, due, shared_reason = head.group("what").partition("due to")
+        shared_reason = shared_reason if due else ""
+        if what.strip() and not _PLACEHOLDER.match(what.strip()):
+            continue  # a list whose heading names its own areas: not a form we know
+        for item in items:
+            first = _SENTENCE_END.split(item[2:].strip(" ;"), maxsplit=1)[0]
+            areas_text, due, reason = first.partition(" due to ")
+            region = _region(head.group("phrase"), areas_text, reason if due else shared_reason)
+            _add(regions, region, areas_text, codes)
+    flat = re.sub(r"\s*\n-\s*", "; ", "\n".join(sentences)).replace("\n", " ")
+    for m in _REGIONAL.finditer(flat):
+        areas_text = m.group("areas")
+        if "any reason" in areas_text or _PLACEHOLDER.match(areas_text.strip(" :;")):
+            continue
+        region = _region(m.group("phrase"), areas_text, m.group("reason"))
+        _add(regions, region, areas_text, codes)
+    return tuple(regions)
+
+
+def _region(phrase: str, areas_text: str, reason: str) -> SourceRegion:
+    level = 4 if phrase.lower().startswith("do not") else 3
+    return SourceRegion(_split_areas(areas_text), level, reason.strip(" .,;:"))
+
+
+def _add(
+    regions: list[SourceRegion], region: SourceRegion, areas_text: str, codes: tuple[str, ...]
+) -> None:
+    """Add `region` unless it is the destination itself ("Trinidad and Tobago", "or remain in
+    Venezuela") or already there; areas that are the destination are left out."""
+    whole = re.sub(r"^(?:or\s+)?(?:remain\s+)?in\s+", "", areas_text.strip(" :;."))
+    if resolve_name(whole) == codes:
+        return
+    areas = tuple(a for a in region.areas if resolve_name(a) != codes)
+    kept = replace(region, areas=areas)
+    if areas and kept not in regions:
+        regions.append(kept)
+
+
 def _split_areas(areas: str) -> tuple[str, ...]:
-    parts = re.split(r"[,;:]\s*(?:and\s+)?|\s+and\s+", areas.strip())
-    cleaned = [
-        re.sub(r"^(?:the|areas? of|parts? of)\s+", "", p.strip(" -"), flags=re.I) for p in parts
-    ]
-    return tuple(p for p in cleaned if 2 < len(p) < 120)
+    """A list of areas as separate areas ("Malian border area, Diffa region, northern Agadez,
+    and Lake Chad region"), but one area where "and" joins words that share a noun ("the
+    Cambodian and Thai border", "Yala, Pattani, and Narathiwat provinces", "Kidal and Gao
+    regions") or the names after one preposition ("neighborhoods of Eastleigh and Kibera",
+    "borders with Bolivia, Colombia, and Venezuela"); "X, including Y" stays one area. Joined
+    areas keep the feed's own words and commas."""
+    text = areas.strip(" :;")
+    spans = _top_level_spans(text)
+    # Each area: [start, end, end of its own words, before any "including …"]
+    merged: list[list[int]] = []
+    for start, end, after_and in spans:
+        part = text[start:end]
+        if merged:
+            before = text[merged[-1][0] : merged[-1][2]]
+            if (
+                _CONTINUES.match(part)
+                or _both_directions(before, part)
+                or (after_and and _is_modifier(before) and _ends_with_noun(part))
+                or _continues_examples(text[merged[-1][0] : merged[-1][1]], part)
+                or (
+                    _ends_with_object(text[merged[-1][0] : merged[-1][1]])
+                    and _starts_with_name(part)
+                )
+            ):
+                grows_core = not _CONTINUES.match(part)
+                merged[-1][1] = end
+                if grows_core:
+                    merged[-1][2] = end
+                continue
+        merged.append([start, end, end])
+    cores = [text[a:c] for a, _, c in merged]
+    if len(merged) > 1 and _ends_with_noun(cores[-1]) and all(_is_modifier(c) for c in cores[:-1]):
+        merged = [[merged[0][0], merged[-1][1], merged[-1][2]]]
+    cleaned = [_strip_article(text[a:b]) for a, b, _ in merged]
+    return tuple(p for p in cleaned if 2 < len(p) <= _MAX_AREA)
+
+
+def _top_level_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, whether it follows a bare " and ") of the parts of `text` between its
+    commas, semicolons and " and " outside brackets, a leading "and"/"or" left out."""
+    spans, depth, start, after_and = [], 0, 0, False
+    for m in re.finditer(r"[()]|[,;]\s*(?:(?:and|or)\s+)?|\s+and\s+", text):
+        if m.group(0) == "(":
+            depth += 1
+        elif m.group(0) == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            if text[start : m.start()].strip():
+                spans.append((start, m.start(), after_and))
+            start, after_and = m.end(), m.group(0).strip() == "and"
+    if text[start:].strip():
+        spans.append((start, len(text), after_and))
+    return spans
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
+
+
+def _ends_with_noun(text: str) -> bool:
+    """Whether `text` ends with a noun for an area ("… provinces", "… border")."""
+    words = _unbracketed(text).split()
+    return bool(words) and _AREA_NOUN.fullmatch(words[-1].lower()) is not None
+
+
+def _is_modifier(text: str) -> bool:
+    """A part that needs the next one's noun: "Yala", "the Cambodian", "parts of East"."""
+    return not _ends_with_noun(text)
+
+
+def _ends_with_object(text: str) -> bool:
+    """Whether `text` ends with names after a preposition ("… borders with Bolivia, Peru")."""
+    return _OBJECT_AT_END.search(_unbracketed(text)) is not None
+
+
+def _starts_with_name(text: str) -> bool:
+    """ "Côte d’Ivoire", "Kibera", "Arenillas in the province of El Oro"; not "the border"."""
+    first = _unbracketed(text).split()[:1]
+    return bool(first) and first[0][:1].isupper() and first[0].lower() not in ("the", "all")
+
+
+def _continues_examples(before: str, part: str) -> bool:
+    """ "developments, such as favelas, vilas, or comunidades": the examples go on."""
+    words = _unbracketed(part).split()
+    return (
+        re.search(r"\b(?:such as|including)\b[^;]*$", before) is not None
+        and 0 < len(words) <= 3
+        and not any(_AREA_NOUN.fullmatch(w.lower()) for w in words)
+    )
+
+
+def _both_directions(before: str, part: str) -> bool:
+    """ "all areas north and east extending to …": two directions make one area."""
+    return (
+        re.search(r"\b(?:north|south|east|west)$", before) is not None
+        and re.match(r"(?:north|south|east|west)\b", part) is not None
+    )
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^the\s+", "", text.strip(" -.;,"), flags=re.IGNORECASE)
