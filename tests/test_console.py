@@ -58,3 +58,16 @@ def test_console_records_what_it_did_not_understand(tmp_path: Path, published_db
     assert "2  en  no intent  tell me a joke" in result.output
     assert "no place" in result.output
     assert "user" not in open_db(db).table("unmatched").columns_dict
+
+
+def test_console_start_resumes_paused_subscriptions_as_telegram_does(
+    tmp_path: Path, published_db: Path
+) -> None:
+    db = published(tmp_path, published_db)
+    chat(db, ["subscribe Mali"])
+    store = open_db(db)
+    store.execute("UPDATE subscriptions SET status = 'paused', status_reason = '403 blocked'")
+    store.close()
+    chat(db, ["/subscriptions"])  # the console starts with /start
+    rows = open_db(db).execute("SELECT code, status FROM subscriptions").fetchall()
+    assert rows == [("ML", "active")]

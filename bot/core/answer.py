@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from bot.core.render import (
     render_card,
     render_hotspots,
     render_section,
+    strip_tags,
 )
 from bot.core.reply import Action, Button, Reply, UserState
 from bot.core.understand import Understanding, understand
@@ -495,3 +497,172 @@ def forget_reply(confirmed: bool, t: Tr, state: UserState) -> Reply:
         return Reply(esc(t._("Nothing was deleted.")), t.lang, state=state, edit=True)
     text = t._("Everything Vigie stored about you has been deleted. Write /start to begin again.")
     return Reply(esc(text), t.lang, actions=(Action("forget"),), state=UserState(), edit=True)
+
+
+# The slash commands every adapter understands (Telegram's menu adds their descriptions).
+PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
+MAINTAINER_COMMANDS = ("alert",)
+
+
+def respond_to_command(
+    name: str,
+    argument: str,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """Answer a slash command (`name` without the slash, `argument` what follows it)."""
+    argument = argument.strip()
+    if name == "start":
+        return welcome(state, telegram_lang)
+    if name in PLACE_COMMANDS:
+        return _place_command(
+            name, argument, state, knowledge, telegram_lang=telegram_lang, now=now
+        )
+    t = tr(reply_language(state, None, telegram_lang))
+    if name == "help":
+        return help_reply(t, state)
+    if name == "hotspots":
+        continent = (
+            understand(f"hotspots {argument}", knowledge.index).continent if argument else None
+        )
+        return hotspots_reply(knowledge, t, state, continent)
+    if name == "subscriptions":
+        return subscriptions_reply(knowledge, t, state)
+    if name == "language":
+        return language_question(t, state)
+    if name == "forget":
+        return forget_question(t, state)
+    if name in MAINTAINER_COMMANDS:
+        return maintainers_only_reply(t, state)
+    return respond_to_text(
+        f"/{name} {argument}", state, knowledge, telegram_lang=telegram_lang, now=now
+    )
+
+
+def _place_command(
+    intent: str,
+    argument: str,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """/advisory, /subscribe, /unsubscribe: the place in the argument, or ask which country."""
+    if not argument:
+        t = tr(reply_language(state, None, telegram_lang))
+        if intent == "advisory" and state.last_country:
+            return answer_for(intent, state.last_country, None, knowledge, t, state)
+        question = t._("Which country? For example: /{command} Mali").format(command=intent)
+        state = replace(state, pending_intent=intent, pending_at=now)
+        return Reply(esc(question), t.lang, state=state)
+    understood = understand(argument, knowledge.index)
+    if not (understood.country or understood.candidates):
+        return respond_to_text(argument, state, knowledge, telegram_lang=telegram_lang, now=now)
+    t = tr(reply_language(state, understood, telegram_lang))
+    if understood.candidates:
+        return ambiguous_reply(understood.candidates, intent, t, state)
+    assert understood.country is not None
+    return answer_for(intent, understood.country, understood.region, knowledge, t, state)
+
+
+def respond_to_location(
+    town: str | None,
+    country: str | None,
+    distance_km: float,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+) -> Reply:
+    """Answer a shared location, given the nearest known town (None when there is none): the
+    advisory where the user is, with its buttons."""
+    t = tr(reply_language(state, None, telegram_lang))
+    advisory = knowledge.advisories.get(country or "")
+    if town is None or advisory is None or distance_km > 300:
+        text = t._("I could not tell which country this location is in.")
+        return Reply(esc(text), t.lang, state=state)
+    region = region_listing(advisory, town)
+    intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
+    state = replace(state, last_country=advisory.code, last_region=region)
+    card = render_card(advisory, knowledge.sources, t, region_id=region)
+    return Reply(
+        f"📍 {esc(intro)}\n\n{card}",
+        t.lang,
+        buttons=card_buttons(advisory, region, t, state),
+        state=state,
+    )
+
+
+def _name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+def region_listing(advisory: Advisory, town: str) -> str | None:
+    """The curated region of `advisory` that lists this town, if any."""
+    wanted = _name_key(town)
+    for region in advisory.regions:
+        names = (region.name.en, region.name.fr, *region.aliases)
+        if any(_name_key(n) == wanted for n in names):
+            return region.id
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCard:
+    """One advisory card offered to share from an inline query (`@bot mali`)."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+def inline_cards(
+    query: str, state: UserState, knowledge: Knowledge, *, telegram_lang: str | None
+) -> list[InlineCard]:
+    """The cards matching an inline query, in the asking user's language (at most ten)."""
+    text = query.strip()[:200]
+    if not text:
+        return []
+    understood = understand(text, knowledge.index)
+    t = tr(reply_language(state, None, telegram_lang))
+    codes = list(understood.candidates) or ([understood.country] if understood.country else [])
+    cards = []
+    for code in codes[:10]:
+        advisory = knowledge.advisories.get(code)
+        if advisory is None:
+            continue
+        region = understood.region if code == understood.country else None
+        card = render_card(advisory, knowledge.sources, t, region_id=region)
+        cards.append(
+            InlineCard(
+                id=f"{code}-{region or ''}-{t.lang}",
+                title=t.country(code),
+                description=strip_tags(card.split("\n")[1]) if "\n" in card else "",
+                text=card,
+            )
+        )
+    return cards
+
+
+def maintainers_only_reply(t: Tr, state: UserState) -> Reply:
+    """A maintainer command from someone else: a polite refusal."""
+    text = t._("Sorry, this command is reserved for Vigie's maintainers.")
+    return Reply(esc(text), t.lang, state=state)
+
+
+def unreadable_reply(t: Tr, state: UserState) -> Reply:
+    """Stickers, photos, voice: a short hint."""
+    text = t._("I can only read text. Write a country or a city, for example “Mali” or “Bamako”.")
+    return Reply(esc(text), t.lang, state=state)
+
+
+def flood_reply(t: Tr, state: UserState) -> Reply:
+    """The one notice before a flooding user is ignored for a while."""
+    text = t._("You are sending messages very fast. I will answer again in a minute.")
+    return Reply(esc(text), t.lang, state=state)

@@ -156,7 +156,12 @@ def open_db(path: Path | str) -> Database:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing."""
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing. Inside
+    another transaction it becomes a savepoint of that one (sqlite-utils' `atomic`)."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

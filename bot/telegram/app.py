@@ -30,6 +30,7 @@ from bot.store.db import open_db
 from bot.telegram import alerts
 from bot.telegram import handlers as h
 from bot.telegram.flood import FloodControl
+from bot.turn import Conversations
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +184,13 @@ def build_application(settings: Settings) -> Application:
     install_token_redaction(settings.token)
     app = builder.build()
     db = open_db(settings.db_path)
+    knowledge = KnowledgeCache(db, settings.data_dir)
     app.bot_data["vigie"] = h.Services(
         db=db,
-        knowledge=KnowledgeCache(db, settings.data_dir),
+        knowledge=knowledge,
         settings=settings,
         flood=FloodControl(),
+        conversations=Conversations(db, knowledge),
     )
     add_handlers(app, settings)
     return app
@@ -196,15 +199,7 @@ def build_application(settings: Settings) -> Application:
 def add_handlers(app: Application, settings: Settings) -> None:
     """Wire every handler (in groups, commands work as /cmd@bot; edited messages are ignored)."""
     new = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler("start", h.on_start, filters=new))
-    app.add_handler(CommandHandler("help", h.on_help, filters=new))
-    app.add_handler(CommandHandler("advisory", h.on_advisory, filters=new))
-    app.add_handler(CommandHandler("subscribe", h.on_subscribe, filters=new))
-    app.add_handler(CommandHandler("unsubscribe", h.on_unsubscribe, filters=new))
-    app.add_handler(CommandHandler("subscriptions", h.on_subscriptions, filters=new))
-    app.add_handler(CommandHandler("hotspots", h.on_hotspots, filters=new))
-    app.add_handler(CommandHandler("language", h.on_language, filters=new))
-    app.add_handler(CommandHandler("forget", h.on_forget, filters=new))
+    app.add_handler(CommandHandler([name for name, _ in COMMANDS], h.on_command, filters=new))
     if settings.maintainers:
         maintainers = filters.User(user_id=sorted(settings.maintainers))
         app.add_handler(CommandHandler("alert", alerts.on_alert, filters=new & maintainers))
