@@ -238,7 +238,7 @@ def vigie_starter(published: Path) -> Callable[[str, Path], Awaitable[Applicatio
 async def stop_vigie(app: Application) -> None:  # type: ignore[type-arg]
     """As the tests stop the bot, then close its database."""
     await stop_bot(app)
-    app.bot_data["vigie"].db.close()
+    app.bot_data.db.close()
 
 
 async def one_run(

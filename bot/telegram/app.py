@@ -7,30 +7,30 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand, Message, MessageEntity, Update
-from telegram.constants import ChatType
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import Settings
+from bot.core.answer import MAINTAINER_COMMANDS
 from bot.i18n import N_, tr
-from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.store.db import open_db
 from bot.telegram import alerts
 from bot.telegram import handlers as h
-from bot.telegram.flood import FloodControl
-from bot.turn import Conversations
+from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,6 @@ COMMANDS = (
     ("forget", N_("Delete everything about you")),
     ("help", N_("What Vigie can do")),
 )
-MAINTAINER_COMMANDS = ("alert",)
 
 
 _redacted_tokens: set[str] = set()
@@ -79,28 +78,13 @@ def setup_logging(token: str, level: int = logging.INFO) -> None:
     install_token_redaction(token)
 
 
-class AddressedToBot(filters.MessageFilter):
-    """Messages for us: anything in a private chat; in groups, a mention of the bot or a reply
-    to one of its messages."""
-
-    def filter(self, message: Message) -> bool:
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        bot = message.get_bot()
-        replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            return True
-        me = f"@{bot.username}".lower()
-        mentions = message.parse_entities([MessageEntity.MENTION]).values()
-        return any(m.lower() == me for m in mentions)
+VigieApp = Application[Any, Context, Any, Any, BotData, Any]
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 
-def text_filter() -> filters.BaseFilter:
-    """New text messages (not commands) addressed to the bot."""
-    return filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot()
-
-
-async def register_commands(app: Application) -> None:
+async def register_commands(app: VigieApp) -> None:
     """The command menu in English and in French."""
     for lang in ("en", "fr"):
         t = tr(lang)
@@ -108,22 +92,19 @@ async def register_commands(app: Application) -> None:
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
 
 
-async def start_background(app: Application) -> None:
+async def start_background(app: VigieApp) -> None:
     """Start the push sender and the scheduled jobs (digest, end of trips)."""
-    svc: h.Services = app.bot_data["vigie"]
-    settings = svc.settings
-    transport = app.bot_data.get("vigie_transport")
-    if transport is None:
-        transport = await BotApiTransport(settings.token, settings.base_url).__aenter__()
-        app.bot_data["vigie_transport"] = transport
-    sender = OutboxSender(
-        transport,
-        svc.db,
-        svc.knowledge,
+    vigie = app.bot_data
+    settings = vigie.settings
+    if vigie.transport is None:
+        vigie.transport = await BotApiTransport(settings.token, settings.base_url).__aenter__()
+    vigie.sender = OutboxSender(
+        vigie.transport,
+        vigie.db,
+        vigie.knowledge,
         SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
     )
-    app.bot_data["vigie_sender"] = sender
-    app.bot_data["vigie_sender_task"] = asyncio.create_task(sender.run(), name="vigie-sender")
+    vigie.sender_task = asyncio.create_task(vigie.sender.run(), name="vigie-sender")
     if app.job_queue is not None:
         app.job_queue.run_daily(
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
@@ -131,92 +112,74 @@ async def start_background(app: Application) -> None:
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
 
 
-async def stop_background(app: Application) -> None:
+async def stop_background(app: VigieApp) -> None:
     """Let the sender finish the messages in flight."""
-    sender = app.bot_data.pop("vigie_sender", None)
-    task = app.bot_data.pop("vigie_sender_task", None)
+    vigie = app.bot_data
+    sender, task = vigie.sender, vigie.sender_task
+    vigie.sender = vigie.sender_task = None
     if sender is not None and task is not None:
         sender.stop()
         await asyncio.wait_for(task, timeout=30)
-    transport = app.bot_data.pop("vigie_transport", None)
+    transport, vigie.transport = vigie.transport, None
     if transport is not None:
         await transport.__aexit__(None, None, None)
 
 
-async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: h.Services = context.application.bot_data["vigie"]
-    count = send_digests(svc.db, dt.datetime.now(dt.UTC).date())
+async def _digest_job(context: Context) -> None:
+    count = send_digests(context.vigie.db, dt.datetime.now(dt.UTC).date())
     log.info("daily digest: %d held change(s) queued", count)
-    _wake(context.application)
+    context.vigie.wake_sender()
 
 
-async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: h.Services = context.application.bot_data["vigie"]
+async def _trips_job(context: Context) -> None:
     now = dt.datetime.now(dt.UTC)
-    if end_trips(svc.db, now.date(), now):
-        _wake(context.application)
+    if end_trips(context.vigie.db, now.date(), now):
+        context.vigie.wake_sender()
 
 
-def _wake(app: Application) -> None:
-    sender = app.bot_data.get("vigie_sender")
-    if sender is not None:
-        sender.wake()
-
-
-async def on_ready(app: Application) -> None:
+async def on_ready(app: VigieApp) -> None:
     """post_init: commands, the advisories and place index loaded, background work, then one log
     line saying the bot is ready."""
-    svc: h.Services = app.bot_data["vigie"]
-    svc.knowledge.get()  # build the place index now, not on the first traveller's message
+    app.bot_data.knowledge.get()  # build the place index now, not on the first traveller's message
     await register_commands(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings) -> VigieApp:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
     builder = (
-        ApplicationBuilder().token(settings.token).post_init(on_ready).post_stop(stop_background)
+        ApplicationBuilder()
+        .token(settings.token)
+        .context_types(CONTEXT_TYPES)
+        .defaults(DEFAULTS)
+        .post_init(on_ready)
+        .post_stop(stop_background)
     )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     install_token_redaction(settings.token)
     app = builder.build()
-    db = open_db(settings.db_path)
-    knowledge = KnowledgeCache(db, settings.data_dir)
-    app.bot_data["vigie"] = h.Services(
-        db=db,
-        knowledge=knowledge,
-        settings=settings,
-        flood=FloodControl(),
-        conversations=Conversations(db, knowledge),
-    )
+    app.bot_data.setup(settings, open_db(settings.db_path))
     add_handlers(app, settings)
     return app
 
 
-def add_handlers(app: Application, settings: Settings) -> None:
+def add_handlers(app: VigieApp, settings: Settings) -> None:
     """Wire every handler (in groups, commands work as /cmd@bot; edited messages are ignored)."""
-    new = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler([name for name, _ in COMMANDS], h.on_command, filters=new))
+    new = h.NEW_MESSAGE
+    app.add_handler(TypeHandler(Update, h.flood_gate), group=-1)
     if settings.maintainers:
         maintainers = filters.User(user_id=sorted(settings.maintainers))
-        app.add_handler(CommandHandler("alert", alerts.on_alert, filters=new & maintainers))
-        writing = alerts.AwaitingAlertText(app.user_data)
-        app.add_handler(
-            MessageHandler(
-                new & filters.TEXT & ~filters.COMMAND & maintainers & writing,
-                alerts.on_alert_text,
-            )
-        )
-        app.add_handler(CallbackQueryHandler(alerts.on_alert_confirm, pattern=r"^al:"))
+        app.add_handler(alerts.alert_conversation(maintainers))
+    app.add_handler(CommandHandler([name for name, _ in COMMANDS], h.on_command, filters=new))
     for command in MAINTAINER_COMMANDS:
         app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_handler(InlineQueryHandler(h.on_inline_query))
     app.add_handler(MessageHandler(new & filters.LOCATION, h.on_location))
-    app.add_handler(MessageHandler(text_filter(), h.on_text))
+    app.add_handler(MessageHandler(h.TEXT_FOR_US, h.on_text))
     other = (
         filters.Sticker.ALL
         | filters.PHOTO

@@ -5,50 +5,52 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from sqlite_utils import Database
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
+    MessageEntity,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, filters
 
-from bot.config import Settings
 from bot.core.answer import flood_reply, maintainers_only_reply, unreadable_reply
-from bot.core.reply import Reply
+from bot.core.render import esc
+from bot.core.reply import Reply, UserState
 from bot.geo import load_towns
-from bot.i18n import tr
-from bot.knowledge import KnowledgeCache
-from bot.telegram.flood import FloodControl
+from bot.i18n import Tr, tr
+from bot.telegram.context import Context
 from bot.telegram.keyboards import inline_keyboard
-from bot.turn import Command, Conversations, Location, Press, Said, Speaker, Text
+from bot.turn import Command, Location, Press, Said, Speaker, Text
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-@dataclass(slots=True)
-class Services:
-    """What the handlers share: the database, the knowledge, settings, flood control and the
-    conversation turns."""
+class AddressedToBot(filters.MessageFilter):
+    """Messages for us: anything in a private chat; in groups, a mention of the bot or a reply
+    to one of its messages."""
 
-    db: Database
-    knowledge: KnowledgeCache
-    settings: Settings
-    flood: FloodControl
-    conversations: Conversations
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        me = f"@{bot.username}".lower()
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(m.lower() == me for m in mentions)
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The shared services of this application."""
-    found: Services = context.application.bot_data["vigie"]
-    return found
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+TEXT_FOR_US = NEW_MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot()
+# What flood control counts: the new messages we would answer.
+_COUNTED = NEW_MESSAGE & (filters.COMMAND | AddressedToBot())
 
 
 def speaker(update: Update) -> Speaker | None:
@@ -63,39 +65,64 @@ def speaker(update: Update) -> Speaker | None:
     )
 
 
-async def send(message: Message, reply: Reply) -> None:
-    """Send a reply under the user's message (quoting it in groups). Every reply to a message
-    goes through here."""
+async def send(
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    *,
+    under: Message | None = None,
+    pressed: CallbackQuery | None = None,
+) -> None:
+    """Every reply leaves through here: in place of the pressed button's message when it reads
+    better, else as a new message (under the user's, quoted in groups). Parse mode and link
+    previews are the application's Defaults."""
     if not reply.text:
         return
-    await message.reply_html(
-        reply.text,
-        reply_markup=inline_keyboard(reply.buttons),
-        link_preview_options=NO_PREVIEW,
-        do_quote=message.chat.type != ChatType.PRIVATE,
-    )
-
-
-async def _flooded(update: Update, svc: Services, who: Speaker) -> bool:
-    """Past the per-user rate: one polite notice, then silence for a while."""
-    verdict = svc.flood.check(who.key)
-    if verdict == "ok":
-        return False
-    if verdict == "notice" and update.effective_message is not None:
-        await send(update.effective_message, svc.conversations.notice(who, flood_reply))
-    return True
-
-
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, said: Said) -> None:
-    """One turn for a message: flood control, the turn, the reply under the message."""
-    svc = services(context)
-    message, who = update.effective_message, speaker(update)
-    if message is None or who is None or await _flooded(update, svc, who):
+    markup = inline_keyboard(reply.buttons)
+    if reply.edit and pressed is not None and isinstance(pressed.message, Message):
+        try:
+            await pressed.edit_message_text(reply.text, reply_markup=markup)
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("edit failed (%s); sending a new message", error)
+    if under is not None:
+        quote = under.chat.type != ChatType.PRIVATE
+        await under.reply_text(reply.text, reply_markup=markup, do_quote=quote)
         return
-    await send(message, svc.conversations.turn(who, said))
+    await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flood_gate(update: Update, context: Context) -> None:
+    """Before any handler (group -1): past the per-user rate, one polite notice, then silence
+    for a while."""
+    if update.callback_query is None and not _COUNTED.check_update(update):
+        return
+    who = speaker(update)
+    if who is None:
+        return
+    verdict = context.vigie.flood.check(who.key)
+    if verdict == "ok":
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    elif verdict == "notice":
+        notice = context.vigie.conversations.notice(who, flood_reply)
+        await send(context, who.chat_id, notice, under=update.effective_message)
+    raise ApplicationHandlerStop
+
+
+async def _answer(update: Update, context: Context, said: Said) -> None:
+    """One turn for a message: the turn, then the reply under the message."""
+    message, who = update.effective_message, speaker(update)
+    if message is None or who is None:
+        return
+    reply = context.vigie.conversations.turn(who, said)
+    await send(context, who.chat_id, reply, under=message)
+
+
+async def on_text(update: Update, context: Context) -> None:
     """The user wrote a message (in a group: mentioning the bot or replying to it)."""
     message = update.effective_message
     if message is None or not message.text:
@@ -107,7 +134,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(update, context, Text(text))
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_command(update: Update, context: Context) -> None:
     """/start, /help, /advisory Mali, /subscribe, /hotspots africa…: the core's answer."""
     message = update.effective_message
     if message is None or not message.text:
@@ -116,7 +143,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await _answer(update, context, Command(name, " ".join(context.args or [])))
 
 
-async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_location(update: Update, context: Context) -> None:
     """The user shared a location: the advisory where they are, with a subscribe button."""
     message = update.effective_message
     if message is None or message.location is None:
@@ -125,46 +152,18 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer(update, context, Location(message.location.latitude, message.location.longitude))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     """The user pressed an inline button: answer it, edit the message where it reads better."""
-    svc = services(context)
     query, who = update.callback_query, speaker(update)
     if query is None or who is None:
         return
-    if svc.flood.check(who.key) == "silent":
-        await query.answer()
-        return
-    reply = svc.conversations.turn(who, Press(query.data))
+    reply = context.vigie.conversations.turn(who, Press(query.data))
     await query.answer(reply.notice[:200] or None)
-    if not reply.text:
-        return
-    message = query.message
-    markup = inline_keyboard(reply.buttons)
-    if reply.edit and isinstance(message, Message):
-        try:
-            await query.edit_message_text(
-                reply.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                link_preview_options=NO_PREVIEW,
-            )
-            return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-            log.info("edit failed (%s); sending a new message", error)
-    await context.bot.send_message(
-        who.chat_id,
-        reply.text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        link_preview_options=NO_PREVIEW,
-    )
+    await send(context, who.chat_id, reply, pressed=query)
 
 
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: Context) -> None:
     """`@bot mali` in any chat: advisory cards to share, in the asking user's language."""
-    svc = services(context)
     query, who = update.inline_query, speaker(update)
     if query is None or who is None:
         return
@@ -173,42 +172,39 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             id=card.id,
             title=card.title,
             description=card.description,
-            input_message_content=InputTextMessageContent(
-                card.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-            ),
+            input_message_content=InputTextMessageContent(card.text),
         )
-        for card in svc.conversations.inline(who, query.query)
+        for card in context.vigie.conversations.inline(who, query.query)
     ]
     await query.answer(results, cache_time=60, is_personal=True)
 
 
-async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_other_message(update: Update, context: Context) -> None:
     """Stickers, photos, voice and other non-text messages: a short hint."""
-    svc = services(context)
-    message, who = update.effective_message, speaker(update)
-    if message is None or who is None or await _flooded(update, svc, who):
-        return
-    await send(message, svc.conversations.notice(who, unreadable_reply))
+    await _notice(update, context, unreadable_reply)
 
 
-async def on_maintainer_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_maintainer_only(update: Update, context: Context) -> None:
     """A maintainer command from someone who is not a maintainer: a polite refusal."""
-    svc = services(context)
+    await _notice(update, context, maintainers_only_reply)
+
+
+async def _notice(update: Update, context: Context, make: Callable[[Tr, UserState], Reply]) -> None:
     message, who = update.effective_message, speaker(update)
     if message is None or who is None:
         return
-    await send(message, svc.conversations.notice(who, maintainers_only_reply))
+    await send(context, who.chat_id, context.vigie.conversations.notice(who, make), under=message)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log every error; none stops the bot. Tell the user something went wrong when we can."""
     log.error("error while handling an update: %r", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             user = update.effective_user
             t = tr(user.language_code if user else "en")
-            await update.effective_message.reply_text(
-                t._("Sorry, something went wrong. Please try again in a moment.")
-            )
+            text = t._("Sorry, something went wrong. Please try again in a moment.")
+            message = update.effective_message
+            await send(context, message.chat_id, Reply(esc(text), t.lang), under=message)
         except Exception:
             log.warning("could not tell the user about the error", exc_info=True)
