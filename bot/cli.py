@@ -204,8 +204,8 @@ def data_unmatched(ctx: click.Context, limit: int) -> None:
     rows = most_unmatched(open_db(_settings(ctx).db_path), limit)
     if not rows:
         click.echo("Every message so far was understood.")
-    for text, lang, missing, count in rows:
-        click.echo(f"{count:5d}  {lang}  no {missing:6s}  {text}")
+    for row in rows:
+        click.echo(f"{row.count:5d}  {row.lang}  no {row.missing:6s}  {row.text}")
 
 
 # --- understand, chat, run ----------------------------------------------------------------------
@@ -291,7 +291,7 @@ def push() -> None:
 def push_status(ctx: click.Context, limit: int) -> None:
     """Each event's held / queued / sent / paused / cancelled / failed delivery counts."""
     from bot.store.db import open_db
-    from bot.store.outbox import failure_reasons, status_counts
+    from bot.store.outbox import DeliveryStatus, failure_reasons, status_counts
 
     db = open_db(_settings(ctx).db_path)
     rows = status_counts(db)[:limit]
@@ -301,12 +301,12 @@ def push_status(ctx: click.Context, limit: int) -> None:
         f"{'event':>6} {'code':4} {'kind':6} {'created':19} "
         "  held queued sending   sent paused cancel failed"
     )
+    widths = (6, 6, 7, 6, 6, 6, 6)  # the columns' widths, in DeliveryStatus order
     for r in rows:
-        click.echo(
-            f"{r['event']:>6} {r['code']:4} {r['kind']:6} {str(r['created_at'])[:19]:19} "
-            f"{r['held']:>6} {r['queued']:>6} {r['sending']:>7} {r['sent']:>6} "
-            f"{r['paused']:>6} {r['cancelled']:>6} {r['failed']:>6}"
+        counts = " ".join(
+            f"{r.counts[s]:>{w}}" for s, w in zip(DeliveryStatus, widths, strict=True)
         )
+        click.echo(f"{r.event:>6} {r.code:4} {r.kind:6} {r.created_at[:19]:19} {counts}")
     for reason, count in failure_reasons(db).items():
         click.echo(f"failed: {count} × {reason}")
 

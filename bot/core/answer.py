@@ -24,9 +24,9 @@ from bot.core.render import (
     render_section,
     strip_tags,
 )
-from bot.core.reply import Action, Button, Reply, UserState
+from bot.core.reply import Action, Button, Mode, Reply, Scope, UserState
 from bot.core.understand import Understanding, understand
-from bot.i18n import N_, Tr, normalise_lang, tr
+from bot.i18n import N_, Lang, Tr, normalise_lang, tr
 
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
@@ -63,7 +63,7 @@ def reply_language(
 ) -> str:
     """The user's explicit choice, else the message's language when it is clear, else Telegram's
     language_code (fr* → French), else English."""
-    if state.lang in ("en", "fr"):
+    if state.lang in (Lang.EN, Lang.FR):
         return state.lang
     if understood is not None and language_is_clear(understood):
         return understood.lang
@@ -224,15 +224,15 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
     for sub in state.subscriptions:
         advisory = knowledge.advisories.get(sub.code)
         level = level_badge(advisory.level if advisory else None, t)
-        mode = t._("daily digest") if sub.mode == "digest" else t._("immediate")
-        scope = t._("level changes only") if sub.scope == "level" else t._("every major update")
+        mode = t._("daily digest") if sub.mode == Mode.DIGEST else t._("immediate")
+        scope = t._("level changes only") if sub.scope == Scope.LEVEL else t._("every major update")
         until = " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
         lines.append(
             f"{flag(sub.code)} <b>{esc(t.country(sub.code))}</b> — {level}\n"
             f"    {esc(mode)} · {esc(scope)}{esc(until)}"
         )
-        other_mode = "immediate" if sub.mode == "digest" else "digest"
-        mode_label = t._("Immediate") if other_mode == "immediate" else t._("Daily digest")
+        other_mode = Mode.IMMEDIATE if sub.mode == Mode.DIGEST else Mode.DIGEST
+        mode_label = t._("Immediate") if other_mode == Mode.IMMEDIATE else t._("Daily digest")
         rows.append(
             (
                 Button(f"{flag(sub.code)} {mode_label}", cb.encode(cb.MODE, sub.code, other_mode)),
@@ -282,8 +282,8 @@ def _subscribe(
 def _manage_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button(t._("Daily digest"), cb.encode(cb.MODE, code, "digest")),
-            Button(t._("Level changes only"), cb.encode(cb.SCOPE, code, "level")),
+            Button(t._("Daily digest"), cb.encode(cb.MODE, code, Mode.DIGEST)),
+            Button(t._("Level changes only"), cb.encode(cb.SCOPE, code, Scope.LEVEL)),
         ),
         (Button("🔕 " + t._("Unsubscribe"), cb.encode(cb.UNSUBSCRIBE, code)),),
     )
@@ -450,13 +450,13 @@ def _set_option(press: cb.Callback, t: Tr, state: UserState) -> Reply:
         return Reply(esc(text), t.lang, state=state)
     if press.kind == cb.MODE:
         kind = "set_mode"
-        if press.value == "digest":
+        if press.value == Mode.DIGEST:
             text = t._("{country}: you will get one daily digest.")
         else:
             text = t._("{country}: you will get each change as soon as it is published.")
     else:
         kind = "set_scope"
-        if press.value == "level":
+        if press.value == Scope.LEVEL:
             text = t._("{country}: you will hear only about level changes.")
         else:
             text = t._("{country}: you will hear about every major update.")

@@ -6,12 +6,14 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.core.reply import Action, Subscription, UserState
+from bot.core.reply import Action, Mode, Scope, Subscription, UserState
 from bot.store.db import write_transaction
 from bot.store.outbox import cancel_pending
+from bot.store.subscriptions import SubscriptionStatus, end_subscription
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -43,12 +45,16 @@ def subscriptions_of(db: Database, user_id: int) -> tuple[Subscription, ...]:
     """The user's active subscriptions, in the order they were made."""
     rows = db.execute(
         "SELECT code, region, mode, scope, until FROM subscriptions"
-        " WHERE user_id = ? AND status = 'active' ORDER BY id",
-        [user_id],
+        " WHERE user_id = ? AND status = ? ORDER BY id",
+        [user_id, SubscriptionStatus.ACTIVE],
     ).fetchall()
     return tuple(
         Subscription(
-            code, region or "", mode, scope, dt.date.fromisoformat(until) if until else None
+            code,
+            region or "",
+            Mode(mode),
+            Scope(scope),
+            dt.date.fromisoformat(until) if until else None,
         )
         for code, region, mode, scope, until in rows
     )
@@ -98,17 +104,22 @@ def _apply(db: Database, user_id: int, action: Action, at: str) -> None:
     if action.kind == "subscribe":
         db.execute(
             "INSERT INTO subscriptions (user_id, code, region, mode, scope, status, status_reason,"
-            " created_at, updated_at) VALUES (?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
-            " ON CONFLICT(user_id, code) DO UPDATE SET status = 'active', status_reason = '',"
-            " region = excluded.region, updated_at = excluded.updated_at",
-            [user_id, action.code, action.region, at, at],
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)"
+            " ON CONFLICT(user_id, code) DO UPDATE SET status = excluded.status,"
+            " status_reason = '', region = excluded.region, updated_at = excluded.updated_at",
+            [
+                user_id,
+                action.code,
+                action.region,
+                Mode.IMMEDIATE,
+                Scope.MAJOR,
+                SubscriptionStatus.ACTIVE,
+                at,
+                at,
+            ],
         )
     elif action.kind == "unsubscribe":
-        db.execute(
-            "UPDATE subscriptions SET status = 'ended', status_reason = 'unsubscribed',"
-            " updated_at = ? WHERE user_id = ? AND code = ?",
-            [at, user_id, action.code],
-        )
+        end_subscription(db, user_id, action.code, "unsubscribed", at)
         cancel_pending(db, user_id, action.code, "unsubscribed")
     elif action.kind in ("set_mode", "set_scope", "set_until"):
         column = {"set_mode": "mode", "set_scope": "scope", "set_until": "until"}[action.kind]
@@ -150,11 +161,27 @@ def record_unmatched(db: Database, text: str, lang: str, missing: str, now: dt.d
     )
 
 
-def most_unmatched(db: Database, limit: int = 50) -> list[tuple[str, str, str, int]]:
-    """The most frequent messages not understood: (text, lang, missing, count)."""
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A message nobody understood, and how often it was sent."""
+
+    text: str
+    lang: str
+    missing: str  # "intent" or "place"
+    count: int
+
+
+def most_unmatched(db: Database, limit: int = 50) -> list[Unmatched]:
+    """The most frequent messages not understood."""
     rows = db.execute(
         "SELECT text, lang, missing, count FROM unmatched ORDER BY count DESC, last_at DESC"
         " LIMIT ?",
         [limit],
     ).fetchall()
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return [Unmatched(*row) for row in rows]
+
+
+def language_of(db: Database, user_id: int) -> str:
+    """The language to write to a user in: their choice, else the last one answered in."""
+    row = db.execute("SELECT lang, reply_lang FROM users WHERE user_id = ?", [user_id]).fetchone()
+    return str(row[0] or row[1] or "en") if row is not None else "en"

@@ -97,7 +97,7 @@ async def test_level_change_reaches_each_subscriber_once_in_their_language(
         assert "Niveau 4 → 🟠 Niveau 3 – Voyage à reconsidérer" in message["text"]
         assert "Niveau abaissé après examen." in message["text"]
     assert bot.api.sent_messages(30_001) == []
-    [counts] = [c for c in status_counts(db) if c["code"] == "ML"]
+    [counts] = [c.counts for c in status_counts(db) if c.code == "ML"]
     assert counts["sent"] == 40 and counts["queued"] == 0 and counts["failed"] == 0
 
 
@@ -275,12 +275,12 @@ async def test_push_status_counts_by_event(bot: Running, data_copy: Path) -> Non
     publish_change(bot, data_copy)
     await bot.api.wait_for(
         lambda: (
-            next(c for c in status_counts(db) if c["code"] == "ML")["queued"] == 0
-            and next(c for c in status_counts(db) if c["code"] == "ML")["sending"] == 0
+            next(c for c in status_counts(db) if c.code == "ML").counts["queued"] == 0
+            and next(c for c in status_counts(db) if c.code == "ML").counts["sending"] == 0
         ),
         timeout=10,
     )
-    counts = next(c for c in status_counts(db) if c["code"] == "ML")
+    counts = next(c for c in status_counts(db) if c.code == "ML").counts
     assert (counts["sent"], counts["paused"]) == (1, 1)
 
 
