@@ -413,6 +413,10 @@ def main() -> int:
             "  " + describe("echo+card", results["card"]) + ": the echo bot sending Vigie's"
             " replies (computed beforehand, same HTML and buttons): what their size costs"
         )
+        print(
+            f"  ratio Vigie / echo+card: {vigie_rate / card_rate:.2f}x (target >= 0.9x: Vigie's"
+            " own work against the same replies)"
+        )
     print("per update, medians:")
     for name in ("echo", "card", "vigie"):
         runs = results[name]

@@ -157,10 +157,10 @@ def open_db(path: Path | str) -> Database:
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing. Inside
-    another transaction it becomes a savepoint of that one (sqlite-utils' `atomic`)."""
+    another one (a conversation turn saving its state) it is part of that one: an error rolls
+    back the whole, so no savepoint is needed."""
     if db.conn.in_transaction:
-        with db.atomic():
-            yield db
+        yield db
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:

@@ -31,6 +31,7 @@ from bot.store.db import open_db
 from bot.telegram import alerts
 from bot.telegram import handlers as h
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
+from bot.telegram.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def build_application(settings: Settings) -> VigieApp:
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
         .defaults(DEFAULTS)
+        .concurrent_updates(PerChatOrder())
         .post_init(on_ready)
         .post_stop(stop_background)
     )
