@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -166,7 +166,5 @@ class Conversations:
     def _state(self, who: Speaker) -> UserState:
         state = load_state(self.db, who.key)
         if self.forced_lang and state.lang != self.forced_lang:
-            from dataclasses import replace
-
             state = replace(state, lang=self.forced_lang)
         return state
