@@ -305,7 +305,7 @@ def push_status(ctx: click.Context, limit: int) -> None:
     what the running bot's push sender is doing (its heartbeat)."""
     from bot.push.sender import read_heartbeat
     from bot.store.db import open_db
-    from bot.store.outbox import failure_reasons, status_counts
+    from bot.store.outbox import DeliveryStatus, failure_reasons, status_counts
 
     db = open_db(_settings(ctx).db_path)
     rows = status_counts(db)[:limit]
@@ -315,12 +315,12 @@ def push_status(ctx: click.Context, limit: int) -> None:
         f"{'event':>6} {'code':4} {'kind':6} {'created':19} "
         "  held queued sending   sent paused cancel failed"
     )
+    widths = (6, 6, 7, 6, 6, 6, 6)  # the columns' widths, in DeliveryStatus order
     for r in rows:
-        click.echo(
-            f"{r['event']:>6} {r['code']:4} {r['kind']:6} {str(r['created_at'])[:19]:19} "
-            f"{r['held']:>6} {r['queued']:>6} {r['sending']:>7} {r['sent']:>6} "
-            f"{r['paused']:>6} {r['cancelled']:>6} {r['failed']:>6}"
+        counts = " ".join(
+            f"{r.counts[s]:>{w}}" for s, w in zip(DeliveryStatus, widths, strict=True)
         )
+        click.echo(f"{r.event:>6} {r.code:4} {r.kind:6} {r.created_at[:19]:19} {counts}")
     for reason, count in failure_reasons(db).items():
         click.echo(f"failed: {count} × {reason}")
     beat = read_heartbeat(db)

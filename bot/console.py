@@ -14,14 +14,27 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
-from bot.core.answer import respond_to_button, respond_to_text, welcome
 from bot.core.render import strip_tags
-from bot.core.reply import Button, Reply, UserState
+from bot.core.reply import Button, Reply
 from bot.knowledge import KnowledgeCache
-from bot.store.unmatched import record_unmatched
-from bot.store.users import load_state, save_turn
+from bot.turn import Command, Conversations, Press, Said, Speaker, Text
 
 CONSOLE_USER = 0  # the console's own user row in the database
+CONSOLE = Speaker(key=CONSOLE_USER, chat_id=CONSOLE_USER, author=CONSOLE_USER)
+
+
+def parse_line(line: str, buttons: list[Button]) -> Said | str:
+    """What a typed line means: a number presses a button (a URL button gives its URL), a line
+    starting with / is a command, anything else a message."""
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        button = buttons[int(line) - 1]
+        return button.url or Press(button.data)
+    if line.startswith("/") and len(line) > 1:
+        name, _, argument = line[1:].partition(" ")
+        return Command(name.split("@", 1)[0].lower(), argument)
+    return Text(line)
+
+
 _LINK = re.compile(r'<a href="(?P<url>[^"]*)">(?P<text>.*?)</a>', re.DOTALL)
 
 
@@ -47,58 +60,26 @@ class Console:
         lang: str | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
-        self.db = db
-        self.knowledge = knowledge
-        self.clock = clock
+        self.conversations = Conversations(db, knowledge, clock=clock, forced_lang=lang)
         self.buttons: list[Button] = []
-        self.forced_lang = lang
-
-    def _state(self) -> UserState:
-        state = load_state(self.db, CONSOLE_USER)
-        if self.forced_lang and state.lang != self.forced_lang:
-            from dataclasses import replace
-
-            state = replace(state, lang=self.forced_lang)
-        return state
 
     def start(self) -> str:
-        """The welcome text."""
-        reply = welcome(self._state(), None)
-        return self._show(reply)
+        """The welcome text (as /start: paused subscriptions resume)."""
+        return self._show(self.conversations.turn(CONSOLE, Command("start")))
 
     def handle(self, line: str) -> str:
         """Answer one typed line: a number presses a button, anything else is a message."""
         line = line.strip()
         if not line:
             return ""
-        now = self.clock()
-        state = self._state()
-        knowledge = self.knowledge.get()
-        if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            button = self.buttons[int(line) - 1]
-            if button.url:
-                return button.url
-            reply = respond_to_button(button.data, state, knowledge, telegram_lang=None, now=now)
-        elif line in ("/start", "/help"):
-            reply = welcome(state, None)
-        else:
-            reply = respond_to_text(line, state, knowledge, telegram_lang=None, now=now)
-            if reply.unmatched:
-                record_unmatched(
-                    self.db, line, reply.lang, reply.unmatched, now, user_id=CONSOLE_USER
-                )
-        save_turn(
-            self.db,
-            CONSOLE_USER,
-            chat_id=CONSOLE_USER,
-            state=reply.state,
-            reply_lang=reply.lang,
-            actions=reply.actions,
-            now=now,
-        )
-        return self._show(reply)
+        said = parse_line(line, self.buttons)
+        if isinstance(said, str):
+            return said
+        return self._show(self.conversations.turn(CONSOLE, said))
 
     def _show(self, reply: Reply) -> str:
+        if not reply.text and not reply.notice:
+            return ""
         self.buttons = [b for row in reply.buttons for b in row]
         parts = [plain_text(reply.text or reply.notice)]
         if self.buttons:

@@ -18,6 +18,7 @@ import io
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -49,9 +50,16 @@ def N_(message: str) -> str:
     return message
 
 
-def normalise_lang(code: str | None) -> str:
+class Lang(StrEnum):
+    """The languages Vigie speaks."""
+
+    EN = "en"
+    FR = "fr"
+
+
+def normalise_lang(code: str | None) -> Lang:
     """'fr', 'fr-CA', 'fr_BE' → 'fr'; anything else → 'en'."""
-    return "fr" if code and code.lower().startswith("fr") else "en"
+    return Lang.FR if code and code.lower().startswith("fr") else Lang.EN
 
 
 @cache

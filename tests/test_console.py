@@ -79,3 +79,16 @@ def test_console_unsubscribes_only_when_the_button_is_pressed(
     assert open_db(db).execute(status).fetchall() == [("ML", "active")]
     chat(db, ["stop Mali alerts", "1"])
     assert open_db(db).execute(status).fetchall() != [("ML", "active")]
+
+
+def test_console_start_resumes_paused_subscriptions_as_telegram_does(
+    tmp_path: Path, published_db: Path
+) -> None:
+    db = published(tmp_path, published_db)
+    chat(db, ["subscribe Mali"])
+    store = open_db(db)
+    store.execute("UPDATE subscriptions SET status = 'paused', status_reason = '403 blocked'")
+    store.close()
+    chat(db, ["/subscriptions"])  # the console starts with /start
+    rows = open_db(db).execute("SELECT code, status FROM subscriptions").fetchall()
+    assert rows == [("ML", "active")]

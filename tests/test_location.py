@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.datafiles.files import read_destination
-from bot.telegram.location import nearest_place, region_for
+from bot.geo import nearest_place, region_for
 from tests.conftest import DATA, TODAY
 
 

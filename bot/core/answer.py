@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -27,11 +28,12 @@ from bot.core.render import (
     render_card,
     render_hotspots,
     render_section,
+    strip_tags,
 )
-from bot.core.reply import Action, Button, Reply, Subscription, UserState
+from bot.core.reply import Action, Button, Mode, Reply, Scope, Subscription, UserState
 from bot.core.two_places import render_border, render_compare, render_route
 from bot.core.understand import Understanding, understand
-from bot.i18n import N_, Tr, normalise_lang, tr
+from bot.i18n import N_, Lang, Tr, normalise_lang, tr
 
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
@@ -79,7 +81,7 @@ def reply_language(
 ) -> str:
     """The user's explicit choice, else the message's language when it is clear, else Telegram's
     language_code (fr* → French), else English."""
-    if state.lang in ("en", "fr"):
+    if state.lang in (Lang.EN, Lang.FR):
         return state.lang
     if understood is not None and language_is_clear(understood):
         return understood.lang
@@ -309,8 +311,8 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
     rows: list[tuple[Button, ...]] = []
     for sub in state.subscriptions:
         lines += _subscription_lines(sub, knowledge, t)
-        other_mode = "immediate" if sub.mode == "digest" else "digest"
-        mode_label = t._("Immediate") if other_mode == "immediate" else t._("Daily digest")
+        other_mode = Mode.IMMEDIATE if sub.mode == Mode.DIGEST else Mode.DIGEST
+        mode_label = t._("Immediate") if other_mode == Mode.IMMEDIATE else t._("Daily digest")
         rows.append(
             (
                 Button(f"{flag(sub.code)} {mode_label}", cb.encode(cb.MODE, sub.code, other_mode)),
@@ -323,8 +325,8 @@ def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
 def _subscription_lines(sub: Subscription, knowledge: Knowledge, t: Tr) -> list[str]:
     advisory = knowledge.advisories.get(sub.code)
     level = level_badge(advisory.level if advisory else None, t)
-    mode = t._("daily digest") if sub.mode == "digest" else t._("immediate")
-    scope = t._("level changes only") if sub.scope == "level" else t._("every major update")
+    mode = t._("daily digest") if sub.mode == Mode.DIGEST else t._("immediate")
+    scope = t._("level changes only") if sub.scope == Scope.LEVEL else t._("every major update")
     until = " · " + t._("until {date}").format(date=t.date(sub.until)) if sub.until else ""
     return [
         f"{flag(sub.code)} <b>{esc(t.country(sub.code))}</b> — {level}",
@@ -372,8 +374,8 @@ def _subscribe(
 def _manage_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button(t._("Daily digest"), cb.encode(cb.MODE, code, "digest")),
-            Button(t._("Level changes only"), cb.encode(cb.SCOPE, code, "level")),
+            Button(t._("Daily digest"), cb.encode(cb.MODE, code, Mode.DIGEST)),
+            Button(t._("Level changes only"), cb.encode(cb.SCOPE, code, Scope.LEVEL)),
         ),
         (Button("🔕 " + t._("Unsubscribe"), cb.encode(cb.UNSUBSCRIBE, code)),),
     )
@@ -747,13 +749,13 @@ def _set_option(press: cb.Callback, t: Tr, state: UserState) -> Reply:
         return Reply(esc(text), t.lang, state=state)
     if press.kind == cb.MODE:
         kind = "set_mode"
-        if press.value == "digest":
+        if press.value == Mode.DIGEST:
             text = t._("{country}: you will get one daily digest.")
         else:
             text = t._("{country}: you will get each change as soon as it is published.")
     else:
         kind = "set_scope"
-        if press.value == "level":
+        if press.value == Scope.LEVEL:
             text = t._("{country}: you will hear only about level changes.")
         else:
             text = t._("{country}: you will hear about every major update.")
@@ -794,3 +796,178 @@ def forget_reply(confirmed: bool, t: Tr, state: UserState) -> Reply:
         return Reply(esc(t._("Nothing was deleted.")), t.lang, state=state, edit=True)
     text = t._("Everything Vigie stored about you has been deleted. Write /start to begin again.")
     return Reply(esc(text), t.lang, actions=(Action("forget"),), state=UserState(), edit=True)
+
+
+# The slash commands every adapter understands (Telegram's menu adds their descriptions).
+PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
+MAINTAINER_COMMANDS = ("alert",)
+
+
+def respond_to_command(
+    name: str,
+    argument: str,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """Answer a slash command (`name` without the slash, `argument` what follows it)."""
+    argument = argument.strip()
+    if name == "start":
+        return welcome(state, telegram_lang)
+    if name in PLACE_COMMANDS:
+        return _place_command(
+            name, argument, state, knowledge, telegram_lang=telegram_lang, now=now
+        )
+    t = tr(reply_language(state, None, telegram_lang))
+    if name == "help":
+        return help_reply(t, state)
+    if name == "hotspots":
+        continent = (
+            understand(f"hotspots {argument}", knowledge.index).continent if argument else None
+        )
+        return hotspots_reply(knowledge, t, state, continent)
+    if name == "subscriptions":
+        return subscriptions_reply(knowledge, t, state)
+    if name == "language":
+        return language_question(t, state)
+    if name == "forget":
+        return forget_question(t, state)
+    if name in MAINTAINER_COMMANDS:
+        return maintainers_only_reply(t, state)
+    return respond_to_text(
+        f"/{name} {argument}", state, knowledge, telegram_lang=telegram_lang, now=now
+    )
+
+
+def _place_command(
+    intent: str,
+    argument: str,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """/advisory, /subscribe, /unsubscribe: the place in the argument, or ask which country."""
+    if not argument:
+        t = tr(reply_language(state, None, telegram_lang))
+        if intent == "advisory" and state.last_country:
+            return answer_for(
+                intent, state.last_country, None, knowledge, t, state, today=now.date()
+            )
+        question = t._("Which country? For example: /{command} Mali").format(command=intent)
+        state = replace(state, pending_intent=intent, pending_at=now)
+        return Reply(esc(question), t.lang, state=state)
+    understood = understand(argument, knowledge.index)
+    if not (understood.country or understood.candidates):
+        return respond_to_text(argument, state, knowledge, telegram_lang=telegram_lang, now=now)
+    t = tr(reply_language(state, understood, telegram_lang))
+    if understood.candidates:
+        return ambiguous_reply(understood.candidates, intent, t, state)
+    assert understood.country is not None
+    return answer_for(
+        intent, understood.country, understood.region, knowledge, t, state, today=now.date()
+    )
+
+
+def respond_to_location(
+    town: str | None,
+    country: str | None,
+    distance_km: float,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """Answer a shared location, given the nearest known town (None when there is none): the
+    advisory where the user is, with its buttons."""
+    t = tr(reply_language(state, None, telegram_lang))
+    advisory = knowledge.advisories.get(country or "")
+    if town is None or advisory is None or distance_km > 300:
+        text = t._("I could not tell which country this location is in.")
+        return Reply(esc(text), t.lang, state=state)
+    region = region_listing(advisory, town)
+    intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
+    state = replace(state, last_country=advisory.code, last_region=region)
+    card = card_text(advisory, region, knowledge, t, today=now.date())
+    return Reply(
+        f"📍 {esc(intro)}\n\n{card}",
+        t.lang,
+        buttons=card_buttons(advisory, region, t, state),
+        state=state,
+    )
+
+
+def _name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.lower())
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+def region_listing(advisory: Advisory, town: str) -> str | None:
+    """The curated region of `advisory` that lists this town, if any."""
+    wanted = _name_key(town)
+    for region in advisory.regions:
+        names = (region.name.en, region.name.fr, *region.aliases)
+        if any(_name_key(n) == wanted for n in names):
+            return region.id
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCard:
+    """One advisory card offered to share from an inline query (`@bot mali`)."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+def inline_cards(
+    query: str, state: UserState, knowledge: Knowledge, *, telegram_lang: str | None
+) -> list[InlineCard]:
+    """The cards matching an inline query, in the asking user's language (at most ten)."""
+    text = query.strip()[:200]
+    if not text:
+        return []
+    understood = understand(text, knowledge.index)
+    t = tr(reply_language(state, None, telegram_lang))
+    codes = list(understood.candidates) or ([understood.country] if understood.country else [])
+    cards = []
+    for code in codes[:10]:
+        advisory = knowledge.advisories.get(code)
+        if advisory is None:
+            continue
+        region = understood.region if code == understood.country else None
+        card = card_text(advisory, region, knowledge, t)
+        cards.append(
+            InlineCard(
+                id=f"{code}-{region or ''}-{t.lang}",
+                title=t.country(code),
+                description=strip_tags(card.split("\n")[1]) if "\n" in card else "",
+                text=card,
+            )
+        )
+    return cards
+
+
+def maintainers_only_reply(t: Tr, state: UserState) -> Reply:
+    """A maintainer command from someone else: a polite refusal."""
+    text = t._("Sorry, this command is reserved for Vigie's maintainers.")
+    return Reply(esc(text), t.lang, state=state)
+
+
+def unreadable_reply(t: Tr, state: UserState) -> Reply:
+    """Stickers, photos, voice: a short hint."""
+    text = t._("I can only read text. Write a country or a city, for example “Mali” or “Bamako”.")
+    return Reply(esc(text), t.lang, state=state)
+
+
+def flood_reply(t: Tr, state: UserState) -> Reply:
+    """The one notice to someone writing faster than we may answer: their latest messages are
+    answered (bot/telegram/flood.py)."""
+    text = t._("You are sending messages very fast: I will answer your latest ones.")
+    return Reply(esc(text), t.lang, state=state)

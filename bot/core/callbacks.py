@@ -7,27 +7,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.core.model import SECTIONS
+from bot.core.reply import Mode, Scope
+from bot.core.understand import CONTINENTS
+from bot.i18n import Lang
 
 MAX_BYTES = 64
-# Prefixes: what the button does.
-CARD = "a"  # a:ML[:region]        the advisory card
-SECTION = "s"  # s:ML:security       a curated section
-SUBSCRIBE = "sub"  # sub:ML[:region]
-UNSUBSCRIBE = "uns"  # uns:ML
-PICK = "p"  # p:CD:intent           a choice among ambiguous countries
-LANGUAGE = "l"  # l:fr
-HOTSPOTS = "h"  # h[:continent]
-HELP = "help"
-MODE = "m"  # m:ML:digest|immediate
-SCOPE = "o"  # o:ML:level|major
-FORGET = "fg"  # fg:yes|no
-ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
-UNSUBSCRIBE_ALL = "ua"  # ua                 confirms stopping every subscription
-KEEP = "k"  # k                               cancels a change offered for confirmation
-NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
-REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
+
+
+class Kind(StrEnum):
+    """What a button does: the prefix of its callback data."""
+
+    CARD = "a"  # a:ML[:region]        the advisory card
+    SECTION = "s"  # s:ML:security       a curated section
+    SUBSCRIBE = "sub"  # sub:ML[:region]
+    UNSUBSCRIBE = "uns"  # uns:ML
+    PICK = "p"  # p:CD:intent           a choice among ambiguous countries
+    LANGUAGE = "l"  # l:fr
+    HOTSPOTS = "h"  # h[:continent]
+    HELP = "help"
+    MODE = "m"  # m:ML:digest|immediate
+    SCOPE = "o"  # o:ML:level|major
+    FORGET = "fg"  # fg:yes|no
+    ALERT = "al"  # al:critical|warning|no   a maintainer confirms an urgent alert
+    UNSUBSCRIBE_ALL = "ua"  # ua                 confirms stopping every subscription
+    KEEP = "k"  # k                               cancels a change offered for confirmation
+    NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
+    REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
+
+
+# The kinds by their short names, as handlers and the core write them (cb.CARD).
+CARD, SECTION, SUBSCRIBE, UNSUBSCRIBE = Kind.CARD, Kind.SECTION, Kind.SUBSCRIBE, Kind.UNSUBSCRIBE
+PICK, LANGUAGE, HOTSPOTS, HELP = Kind.PICK, Kind.LANGUAGE, Kind.HOTSPOTS, Kind.HELP
+MODE, SCOPE, FORGET, ALERT = Kind.MODE, Kind.SCOPE, Kind.FORGET, Kind.ALERT
+UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW = (
+    Kind.UNSUBSCRIBE_ALL,
+    Kind.KEEP,
+    Kind.NONE_OF_THESE,
+    Kind.REVIEW,
+)
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
 PLACE_INTENTS = (
@@ -40,7 +60,6 @@ PLACE_INTENTS = (
     "unsubscribe",
     "emergency",
 )
-CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
 _PATTERNS = {
@@ -49,11 +68,11 @@ _PATTERNS = {
     SUBSCRIBE: re.compile(rf"^sub:(?P<code>{_CODE})(?::(?P<region>{_REGION}))?$"),
     UNSUBSCRIBE: re.compile(rf"^uns:(?P<code>{_CODE})$"),
     PICK: re.compile(rf"^p:(?P<code>{_CODE}):(?P<value>{'|'.join(PLACE_INTENTS)})$"),
-    LANGUAGE: re.compile(r"^l:(?P<value>en|fr)$"),
+    LANGUAGE: re.compile(rf"^l:(?P<value>{'|'.join(Lang)})$"),
     HOTSPOTS: re.compile(rf"^h(?::(?P<value>{'|'.join(CONTINENTS)}))?$"),
     HELP: re.compile(r"^help$"),
-    MODE: re.compile(rf"^m:(?P<code>{_CODE}):(?P<value>digest|immediate)$"),
-    SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>level|major)$"),
+    MODE: re.compile(rf"^m:(?P<code>{_CODE}):(?P<value>{'|'.join(Mode)})$"),
+    SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>{'|'.join(Scope)})$"),
     FORGET: re.compile(r"^fg:(?P<value>yes|no)$"),
     ALERT: re.compile(r"^al:(?P<value>critical|warning|no)$"),
     UNSUBSCRIBE_ALL: re.compile(r"^ua$"),
@@ -67,15 +86,15 @@ _PATTERNS = {
 class Callback:
     """A decoded button press."""
 
-    kind: str
+    kind: Kind
     code: str = ""
     region: str = ""
     value: str = ""
 
 
-def encode(kind: str, code: str = "", value: str = "", region: str = "") -> str:
+def encode(kind: Kind, code: str = "", value: str = "", region: str = "") -> str:
     """The callback data of a button (checked against its own grammar and the 64-byte limit)."""
-    parts = [kind]
+    parts: list[str] = [kind]
     if code:
         parts.append(code)
     if region:
@@ -92,9 +111,11 @@ def decode(data: str | None) -> Callback | None:
     """The button press `data` stands for, or None if it is not one we could have sent."""
     if not data or len(data.encode("utf-8")) > MAX_BYTES:
         return None
-    kind = data.split(":", 1)[0]
-    pattern = _PATTERNS.get(kind)
-    match = pattern.match(data) if pattern else None
+    try:
+        kind = Kind(data.split(":", 1)[0])
+    except ValueError:
+        return None
+    match = _PATTERNS[kind].match(data)
     if match is None:
         return None
     groups = match.groupdict()

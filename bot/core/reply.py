@@ -5,6 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """When a subscriber hears about a change."""
+
+    IMMEDIATE = "immediate"  # as soon as it is published
+    DIGEST = "digest"  # in one daily message
+
+
+class Scope(StrEnum):
+    """Which changes a subscriber hears about."""
+
+    MAJOR = "major"  # every major update
+    LEVEL = "level"  # level changes only
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +37,8 @@ class Subscription:
 
     code: str
     region: str = ""
-    mode: str = "immediate"  # immediate | digest
-    scope: str = "major"  # level | major
+    mode: Mode = Mode.IMMEDIATE
+    scope: Scope = Scope.MAJOR
     until: dt.date | None = None
 
 

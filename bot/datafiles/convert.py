@@ -51,11 +51,11 @@ class Problem:
 
 @cache
 def known_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes known to CLDR (plus XK, Kosovo)."""
-    from babel import Locale
+    """ISO 3166-1 alpha-2 codes known to CLDR (plus XK, Kosovo): the very codes the place
+    matcher can find."""
+    from bot.core.places import iso_codes
 
-    codes = {str(c) for c in Locale("en").territories if len(str(c)) == 2 and str(c).isalpha()}
-    return frozenset((codes - {"EU", "EZ", "UN", "QO", "ZZ"}) | {"XK"})
+    return frozenset(iso_codes())
 
 
 class _Reader:

@@ -1,4 +1,8 @@
-"""Write a destination's dict form as a stable, readable TOML file (small, reviewable diffs)."""
+"""Write a destination's dict form as a stable, readable TOML file (small, reviewable diffs).
+
+Hand-written rather than tomli-w: tomli-w spreads arrays over several lines, escapes quotes in
+multi-line strings and writes sub-tables as [headers] where our files use `name.en = …`, so
+`vigie data export` would rewrite files nobody changed."""
 
 from __future__ import annotations
 

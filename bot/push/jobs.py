@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from bot.store.db import write_transaction
 from bot.store.outbox import cancel_pending, enqueue_goodbye, release_digests
+from bot.store.subscriptions import SubscriptionStatus, end_subscription
 
 
 def end_trips(db: Database, today: dt.date, now: dt.datetime) -> int:
@@ -16,15 +17,11 @@ def end_trips(db: Database, today: dt.date, now: dt.datetime) -> int:
     with write_transaction(db):
         rows = db.execute(
             "SELECT s.user_id, COALESCE(s.chat_id, s.user_id), s.code FROM subscriptions s"
-            " WHERE s.status = 'active' AND s.until IS NOT NULL AND s.until != '' AND s.until < ?",
-            [today.isoformat()],
+            " WHERE s.status = ? AND s.until IS NOT NULL AND s.until != '' AND s.until < ?",
+            [SubscriptionStatus.ACTIVE, today.isoformat()],
         ).fetchall()
         for user_id, chat_id, code in rows:
-            db.execute(
-                "UPDATE subscriptions SET status = 'ended', status_reason = 'trip ended',"
-                " updated_at = ? WHERE user_id = ? AND code = ?",
-                [at, user_id, code],
-            )
+            end_subscription(db, user_id, code, "trip ended", at)
             cancel_pending(db, user_id, code, "trip ended")
             enqueue_goodbye(db, user_id=user_id, chat_id=chat_id, code=code, at=at)
     return len(rows)

@@ -27,24 +27,24 @@ from dataclasses import asdict, dataclass, replace
 
 from sqlite_utils import Database
 
-from bot.core.model import Text
 from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
 from bot.core.reply import Button
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
 from bot.push.pacing import Priority, SendBudget
-from bot.push.transport import BotApiTransport, Rejected, RetryLater, Transient, Unreachable
+from bot.push.transport import Rejected, RetryLater, Transient, Transport, Unreachable
 from bot.store.db import get_meta, set_meta, write_transaction
+from bot.store.events import events_by_id
 from bot.store.outbox import (
     Delivery,
     claim,
-    event_notes,
     mark_failed,
     mark_paused,
     mark_retry,
     mark_sent,
     recover_in_flight,
 )
+from bot.store.users import language_of
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -105,7 +105,7 @@ class OutboxSender:
 
     def __init__(
         self,
-        transport: BotApiTransport,
+        transport: Transport,
         db: Database,
         knowledge: KnowledgeCache,
         settings: SenderSettings = SenderSettings(),
@@ -231,13 +231,11 @@ class OutboxSender:
 
     def _compose(self, group: list[Delivery]) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         first = group[0]
-        t = tr(self._language(first.user_id))
+        t = tr(language_of(self.db, first.user_id))
         knowledge = self.knowledge.get()
         if first.kind == "goodbye":
             return render_goodbye(first.code, t)
-        events = {
-            e["id"]: e for e in event_notes(self.db, [d.event_id for d in group if d.event_id])
-        }
+        events = events_by_id(self.db, [d.event_id for d in group if d.event_id])
         by_code: dict[str, list[PushEvent]] = {}
         for delivery in group:
             event = events.get(delivery.event_id or -1)
@@ -245,11 +243,11 @@ class OutboxSender:
                 continue
             by_code.setdefault(delivery.code, []).append(
                 PushEvent(
-                    kind=str(event["kind"]),
-                    old_level=event["old_level"],  # type: ignore[arg-type]
-                    new_level=event["new_level"],  # type: ignore[arg-type]
-                    note=Text(str(event["note_en"] or ""), str(event["note_fr"] or "")),
-                    at=dt.datetime.fromisoformat(str(event["created_at"])),
+                    kind=event.kind,
+                    old_level=event.old_level,
+                    new_level=event.new_level,
+                    note=event.note,
+                    at=dt.datetime.fromisoformat(event.created_at),
                 )
             )
         if first.batch.startswith("digest-"):
@@ -257,14 +255,6 @@ class OutboxSender:
             return render_digest(items, t)
         code = first.code
         return render_push(code, knowledge.advisories.get(code), by_code.get(code, []), t)
-
-    def _language(self, user_id: int) -> str:
-        row = self.db.execute(
-            "SELECT lang, reply_lang FROM users WHERE user_id = ?", [user_id]
-        ).fetchone()
-        if row is None:
-            return "en"
-        return str(row[0] or row[1] or "en")
 
     async def _deliver(self, group: list[Delivery]) -> None:
         ids = [d.id for d in group]

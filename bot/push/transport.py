@@ -9,7 +9,7 @@ benchmarks/bench_push.py). The conversation itself stays on python-telegram-bot.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -44,6 +44,22 @@ class Rejected(PushError):
 
 class Transient(PushError):
     """5xx, a timeout or a network error: try again later."""
+
+
+class Transport(Protocol):
+    """Where the push sender hands its messages (tests may pass their own)."""
+
+    async def send_message(
+        self,
+        chat_id: int,
+        text: str,
+        buttons: tuple[tuple[Button, ...], ...],
+        *,
+        paid_broadcast: bool,
+        timeout: float,
+    ) -> int:
+        """Send an HTML message; return its id, or raise a PushError saying what to do next."""
+        ...
 
 
 def reply_markup(rows: tuple[tuple[Button, ...], ...]) -> dict[str, Any] | None:

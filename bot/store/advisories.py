@@ -109,3 +109,34 @@ def generation(db: Database) -> str:
 def data_version(db: Database) -> int:
     """A number that changes whenever another connection commits (to reload cached data)."""
     return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def record_history(
+    db: Database,
+    *,
+    publish_id: int | None,
+    code: str,
+    at: str,
+    who: str,
+    kind: str,
+    major: bool,
+    summary: str,
+    note: Text | None,
+) -> None:
+    """One line of a destination's change history (`vigie data history`), with the change note
+    of a major change."""
+    db.execute(
+        "INSERT INTO history (publish_id, code, at, who, kind, major, summary, note_en,"
+        " note_fr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            publish_id,
+            code,
+            at,
+            who,
+            kind,
+            int(major),
+            summary,
+            note.en if note and major else "",
+            note.fr if note and major else "",
+        ],
+    )

@@ -8,7 +8,12 @@ from dataclasses import replace
 from sqlite_utils import Database
 
 from bot.core.model import Alert, Text
-from bot.store.advisories import last_note_hashes, load_advisory, save_advisory
+from bot.store.advisories import (
+    last_note_hashes,
+    load_advisory,
+    record_history,
+    save_advisory,
+)
 from bot.store.db import write_transaction
 from bot.store.events import record_event
 
@@ -33,10 +38,16 @@ def add_telegram_alert(
         alert = Alert(alert_id, now.date(), severity, text, origin="telegram")
         updated = replace(advisory, alerts=(*advisory.alerts, alert))
         save_advisory(db, updated, at=at, last_note=last_note_hashes(db).get(code, ""))
-        db.execute(
-            "INSERT INTO history (publish_id, code, at, who, kind, major, summary, note_en,"
-            " note_fr) VALUES (NULL, ?, ?, ?, 'alert_added', 1, ?, ?, ?)",
-            [code, at, who, f"new alert {alert_id} (Telegram)", text.en, text.fr],
+        record_history(
+            db,
+            publish_id=None,
+            code=code,
+            at=at,
+            who=who,
+            kind="alert_added",
+            major=True,
+            summary=f"new alert {alert_id} (Telegram)",
+            note=text,
         )
         return record_event(
             db,

@@ -269,11 +269,11 @@ def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing.
-    Inside another one, a savepoint: the inner part is undone alone if it fails."""
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE): all or nothing. Inside
+    another one (a conversation turn saving its state) it is part of that one: an error rolls
+    back the whole, so no savepoint is needed."""
     if db.conn.in_transaction:
-        with db.atomic():
-            yield db
+        yield db
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:

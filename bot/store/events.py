@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -71,20 +72,33 @@ def record_event(
     return event_id
 
 
+_SELECT = (
+    "SELECT id, code, kind, created_at, old_level, new_level, note_en, note_fr, changes, origin"
+    " FROM events"
+)
+
+
+def _event(row: Any) -> Event:
+    id_, code, kind, created_at, old_level, new_level, note_en, note_fr, changes, origin = row
+    note = Text(note_en or "", note_fr or "")
+    return Event(
+        id_, code, kind, created_at, old_level, new_level, note, json.loads(changes), origin
+    )
+
+
 def events_for(db: Database, code: str | None = None) -> list[Event]:
     """Recorded events, oldest first, for one destination or all."""
-    sql = (
-        "SELECT id, code, kind, created_at, old_level, new_level, note_en, note_fr, changes,"
-        " origin FROM events"
-    )
-    params: list[object] = []
     if code:
-        sql += " WHERE code = ?"
-        params.append(code)
-    rows = db.execute(sql + " ORDER BY id", params).fetchall()
-    return [
-        Event(
-            r[0], r[1], r[2], r[3], r[4], r[5], Text(r[6] or "", r[7] or ""), json.loads(r[8]), r[9]
-        )
-        for r in rows
-    ]
+        rows = db.execute(f"{_SELECT} WHERE code = ? ORDER BY id", [code]).fetchall()
+    else:
+        rows = db.execute(f"{_SELECT} ORDER BY id").fetchall()
+    return [_event(r) for r in rows]
+
+
+def events_by_id(db: Database, event_ids: list[int]) -> dict[int, Event]:
+    """The events behind a group of deliveries, by id."""
+    if not event_ids:
+        return {}
+    marks = ",".join("?" * len(event_ids))
+    rows = db.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY id", event_ids).fetchall()
+    return {event.id: event for event in map(_event, rows)}

@@ -27,6 +27,7 @@ from bot.store.advisories import (
     last_note_hashes,
     load_advisories,
     note_hash,
+    record_history,
     save_advisory,
 )
 from bot.store.db import get_meta, set_meta, write_transaction
@@ -286,20 +287,16 @@ def _apply_plan(
     else:
         note = new.change_note if new and needs_change_note(plan.changes) else None
     for change in plan.changes:
-        db.execute(
-            "INSERT INTO history (publish_id, code, at, who, kind, major, summary, note_en,"
-            " note_fr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                publish_id,
-                plan.code,
-                at,
-                who,
-                change.kind,
-                int(change.major),
-                change.summary,
-                note.en if note and change.major else "",
-                note.fr if note and change.major else "",
-            ],
+        record_history(
+            db,
+            publish_id=publish_id,
+            code=plan.code,
+            at=at,
+            who=who,
+            kind=change.kind,
+            major=change.major,
+            summary=change.summary,
+            note=note,
         )
     if new is None:
         delete_advisory(db, plan.code)

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.core.reply import Action, Subscription, UserState
+from bot.core.reply import Action, Mode, Scope, Subscription, UserState
 from bot.store.db import write_transaction
 from bot.store.outbox import cancel_pending
+from bot.store.subscriptions import SubscriptionStatus, end_subscription
 from bot.store.unmatched import forget_unmatched
 
 
@@ -42,12 +43,16 @@ def subscriptions_of(db: Database, user_id: int) -> tuple[Subscription, ...]:
     """The user's active subscriptions, in the order they were made."""
     rows = db.execute(
         "SELECT code, region, mode, scope, until FROM subscriptions"
-        " WHERE user_id = ? AND status = 'active' ORDER BY id",
-        [user_id],
+        " WHERE user_id = ? AND status = ? ORDER BY id",
+        [user_id, SubscriptionStatus.ACTIVE],
     ).fetchall()
     return tuple(
         Subscription(
-            code, region or "", mode, scope, dt.date.fromisoformat(until) if until else None
+            code,
+            region or "",
+            Mode(mode),
+            Scope(scope),
+            dt.date.fromisoformat(until) if until else None,
         )
         for code, region, mode, scope, until in rows
     )
@@ -100,19 +105,24 @@ def _apply(db: Database, user_id: int, chat_id: int, action: Action, at: str) ->
         # The pushes go to the chat the subscription is made in, whatever chat comes later.
         db.execute(
             "INSERT INTO subscriptions (user_id, chat_id, code, region, mode, scope, status,"
-            " status_reason, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 'immediate', 'major', 'active', '', ?, ?)"
-            " ON CONFLICT(user_id, code) DO UPDATE SET status = 'active', status_reason = '',"
-            " chat_id = excluded.chat_id, region = excluded.region,"
+            " status_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?)"
+            " ON CONFLICT(user_id, code) DO UPDATE SET status = excluded.status,"
+            " status_reason = '', chat_id = excluded.chat_id, region = excluded.region,"
             " updated_at = excluded.updated_at",
-            [user_id, chat_id, action.code, action.region, at, at],
+            [
+                user_id,
+                chat_id,
+                action.code,
+                action.region,
+                Mode.IMMEDIATE,
+                Scope.MAJOR,
+                SubscriptionStatus.ACTIVE,
+                at,
+                at,
+            ],
         )
     elif action.kind == "unsubscribe":
-        db.execute(
-            "UPDATE subscriptions SET status = 'ended', status_reason = 'unsubscribed',"
-            " updated_at = ? WHERE user_id = ? AND code = ?",
-            [at, user_id, action.code],
-        )
+        end_subscription(db, user_id, action.code, "unsubscribed", at)
         cancel_pending(db, user_id, action.code, "unsubscribed")
     elif action.kind in ("set_mode", "set_scope", "set_until"):
         column = {"set_mode": "mode", "set_scope": "scope", "set_until": "until"}[action.kind]
@@ -134,3 +144,9 @@ def forget_user(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id])
     db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
     forget_unmatched(db, user_id)
+
+
+def language_of(db: Database, user_id: int) -> str:
+    """The language to write to a user in: their choice, else the last one answered in."""
+    row = db.execute("SELECT lang, reply_lang FROM users WHERE user_id = ?", [user_id]).fetchone()
+    return str(row[0] or row[1] or "en") if row is not None else "en"

@@ -1,80 +1,89 @@
-"""Urgent alerts from maintainers: /alert <place>, the English text, the French text, a preview,
-then a confirm button that records the alert and pushes it to the subscribers."""
+"""Urgent alerts from maintainers, as a conversation: /alert <place>, the English text, the French
+text, a preview, then a confirm button that records the alert and pushes it to the subscribers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+import warnings
 
-from telegram import Message, Update
-from telegram.ext import ContextTypes, filters
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from bot.core import callbacks as cb
 from bot.core.model import Text
 from bot.core.render import esc, flag
-from bot.core.reply import Button
+from bot.core.reply import Button, Reply
 from bot.core.understand import understand
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.store.alerts import add_telegram_alert
-from bot.telegram.handlers import services
-from bot.telegram.keyboards import inline_keyboard
+from bot.telegram.context import AlertDraft, Context
+from bot.telegram.handlers import send, speaker
 
 log = logging.getLogger(__name__)
-KEY = "vigie_alert"
+
+# The conversation's states.
+WRITING_ENGLISH, WRITING_FRENCH, CONFIRMING = range(3)
+END = ConversationHandler.END
 
 
-class AwaitingAlertText(filters.MessageFilter):
-    """Messages from a maintainer who is writing an alert's text."""
-
-    def __init__(self, user_data: Any) -> None:
-        super().__init__(name="AwaitingAlertText")
-        self._user_data = user_data
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        draft = self._user_data.get(user.id, {}).get(KEY)
-        return bool(draft) and draft.get("stage") in ("en", "fr")
+def _tr(update: Update) -> Tr:
+    user = update.effective_user
+    return tr(user.language_code or "en" if user else "en")
 
 
-async def on_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _say(
+    update: Update, context: Context, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
+) -> None:
+    who = speaker(update)
+    if who is not None:
+        reply = Reply(text, _tr(update).lang, buttons=buttons)
+        await send(context, who.chat_id, reply, under=update.effective_message)
+
+
+async def on_alert(update: Update, context: Context) -> int:
     """/alert <place>: start an urgent alert (maintainers only)."""
-    svc = services(context)
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.user_data is None:
-        return
-    t = tr(user.language_code or "en")
+    t = _tr(update)
     place = " ".join(context.args or [])
-    understood = understand(place, svc.knowledge.get().index) if place else None
-    code = understood.country if understood else None
-    if code is None or code not in svc.knowledge.get().advisories:
-        await message.reply_text(t._("Usage: /alert <country>, for example /alert Mali"))
-        return
-    context.user_data[KEY] = {"code": code, "stage": "en"}
-    await message.reply_text(
-        t._("Alert for {country}: send the English text.").format(country=t.country(code))
-    )
+    knowledge = context.vigie.knowledge.get()
+    code = understand(place, knowledge.index).country if place else None
+    if code is None or code not in knowledge.advisories or context.user_data is None:
+        await _say(update, context, esc(t._("Usage: /alert <country>, for example /alert Mali")))
+        return END
+    context.user_data.alert = AlertDraft(code)
+    text = t._("Alert for {country}: send the English text.").format(country=t.country(code))
+    await _say(update, context, esc(text))
+    return WRITING_ENGLISH
 
 
-async def on_alert_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The maintainer sends the English, then the French text of the alert."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None or context.user_data is None or not message.text:
-        return
-    t = tr(user.language_code or "en")
-    draft = context.user_data.get(KEY) or {}
-    text = message.text.strip()[:1500]
-    if draft.get("stage") == "en":
-        draft.update(en=text, stage="fr")
-        await message.reply_text(t._("Now send the French text."))
-        return
-    draft.update(fr=text, stage="confirm")
-    code = draft["code"]
+async def on_english(update: Update, context: Context) -> int:
+    """The maintainer sends the English text of the alert."""
+    message, draft = update.effective_message, context.user_data and context.user_data.alert
+    if message is None or not message.text or not draft:
+        return END
+    draft.en = message.text.strip()[:1500]
+    await _say(update, context, esc(_tr(update)._("Now send the French text.")))
+    return WRITING_FRENCH
+
+
+async def on_french(update: Update, context: Context) -> int:
+    """The maintainer sends the French text: a preview with the buttons to send or cancel."""
+    message, draft = update.effective_message, context.user_data and context.user_data.alert
+    if message is None or not message.text or not draft:
+        return END
+    t = _tr(update)
+    draft.fr = message.text.strip()[:1500]
+    code = draft.code
     question = t._("Send this alert to every subscriber?")
     preview = (
-        f"{flag(code)} <b>{esc(t.country(code))}</b>\n\n🇬🇧 {esc(draft['en'])}\n\n🇫🇷 {esc(text)}"
+        f"{flag(code)} <b>{esc(t.country(code))}</b>\n\n🇬🇧 {esc(draft.en)}\n\n🇫🇷 {esc(draft.fr)}"
         f"\n\n{esc(question)}"
     )
     buttons = (
@@ -84,41 +93,60 @@ async def on_alert_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         ),
         (Button(t._("Cancel"), cb.encode(cb.ALERT, value="no")),),
     )
-    await message.reply_html(preview, reply_markup=inline_keyboard(buttons))
+    await _say(update, context, preview, buttons=buttons)
+    return CONFIRMING
 
 
-async def on_alert_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_confirm(update: Update, context: Context) -> int:
     """The maintainer confirms (or cancels) the previewed alert."""
-    svc = services(context)
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or context.user_data is None:
-        return
-    t = tr(user.language_code or "en")
+    query, who = update.callback_query, speaker(update)
+    if query is None or who is None or context.user_data is None:
+        return END
+    t = _tr(update)
     press = cb.decode(query.data)
-    draft = context.user_data.pop(KEY, None)
-    if press is None or draft is None or draft.get("stage") != "confirm":
+    draft, context.user_data.alert = context.user_data.alert, None
+    if press is None or draft is None:
         await query.answer(t._("This button is no longer valid."))
-        return
+        return END
     if press.value == "no":
         await query.answer(t._("Cancelled."))
-        await query.edit_message_text(t._("Alert cancelled: nothing was sent."))
-        return
+        done = Reply(esc(t._("Alert cancelled: nothing was sent.")), t.lang, edit=True)
+        await send(context, who.chat_id, done, pressed=query)
+        return END
     event_id = add_telegram_alert(
-        svc.db,
-        code=draft["code"],
-        text=Text(draft["en"], draft["fr"]),
+        context.vigie.db,
+        code=draft.code,
+        text=Text(draft.en, draft.fr),
         severity=press.value,
-        who=f"telegram:{user.id}",
+        who=f"telegram:{who.key}",
         now=dt.datetime.now(dt.UTC),
     )
-    svc.knowledge.invalidate()
-    sender = context.application.bot_data.get("vigie_sender")
-    if sender is not None:
-        sender.wake()
-    log.info("maintainer %s sent alert event %d for %s", user.id, event_id, draft["code"])
+    context.vigie.knowledge.invalidate()
+    context.vigie.wake_sender()
+    log.info("maintainer %s sent alert event %d for %s", who.key, event_id, draft.code)
     await query.answer(t._("Alert recorded."))
-    await query.edit_message_text(
-        t._("Alert recorded for {country}; subscribers are being notified.").format(
-            country=t.country(draft["code"])
+    text = t._("Alert recorded for {country}; subscribers are being notified.")
+    done = Reply(esc(text.format(country=t.country(draft.code))), t.lang, edit=True)
+    await send(context, who.chat_id, done, pressed=query)
+    return END
+
+
+def alert_conversation(maintainers: filters.BaseFilter) -> ConversationHandler[Context]:
+    """The /alert conversation, for the maintainers only (others get a refusal elsewhere)."""
+    new = filters.UpdateType.MESSAGE
+    text = new & filters.TEXT & ~filters.COMMAND & maintainers
+    with warnings.catch_warnings():
+        # The confirm button belongs to this conversation's own preview: tracking it per chat
+        # and user (not per message) is what we want, which PTB warns about.
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("alert", on_alert, filters=new & maintainers)],
+            states={
+                WRITING_ENGLISH: [MessageHandler(text, on_english)],
+                WRITING_FRENCH: [MessageHandler(text, on_french)],
+                CONFIRMING: [CallbackQueryHandler(on_confirm, pattern=r"^al:")],
+            },
+            fallbacks=[],
+            allow_reentry=True,
+            name="alert",
         )
-    )

@@ -12,24 +12,25 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from telegram import BotCommand, Message, MessageEntity, Update
-from telegram.constants import ChatType
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.core.answer import MAINTAINER_COMMANDS
 from bot.i18n import N_, tr
-from bot.knowledge import KnowledgeCache
 from bot.push.jobs import end_trips, send_digests
 from bot.push.pacing import SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
@@ -39,7 +40,8 @@ from bot.store.db import BOT_BUSY_TIMEOUT, open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
 from bot.telegram import alerts, sync_review, webhook
 from bot.telegram import handlers as h
-from bot.telegram.flood import FloodControl
+from bot.telegram.context import CONTEXT_TYPES, BotData, Context
+from bot.telegram.ordering import PerChatOrder
 from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,6 @@ COMMANDS = (
     ("forget", N_("Delete everything about you")),
     ("help", N_("What Vigie can do")),
 )
-MAINTAINER_COMMANDS = ("alert",)
 
 
 _redacted_tokens: set[str] = set()
@@ -129,41 +130,26 @@ class TokenGuardRequest(HTTPXRequest):
         return status, payload
 
 
-def _token_rejected(app: Application) -> None:
+VigieApp = Application[Any, Context, Any, Any, BotData, Any]
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
+
+
+def _token_rejected(app: VigieApp) -> None:
     """Stop `run_polling` / `run_webhook`: `run_bot` then exits non-zero, so systemd restarts us
     (and keeps failing loudly until the token is fixed)."""
-    if app.bot_data.get("vigie_token_rejected"):
+    vigie = app.bot_data
+    if vigie.token_rejected:
         return  # already stopping (the shutdown's own requests are rejected too)
-    app.bot_data["vigie_token_rejected"] = True
-    webhook_stop = app.bot_data.get(webhook.STOP_KEY)
-    if isinstance(webhook_stop, asyncio.Event):
-        webhook_stop.set()
+    vigie.token_rejected = True
+    if vigie.webhook_stop is not None:
+        vigie.webhook_stop.set()
     else:
         app.stop_running()
 
 
-class AddressedToBot(filters.MessageFilter):
-    """Messages for us: anything in a private chat; in groups, a mention of the bot or a reply
-    to one of its messages."""
-
-    def filter(self, message: Message) -> bool:
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        bot = message.get_bot()
-        replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            return True
-        me = f"@{bot.username}".lower()
-        mentions = message.parse_entities([MessageEntity.MENTION]).values()
-        return any(m.lower() == me for m in mentions)
-
-
-def text_filter() -> filters.BaseFilter:
-    """New text messages (not commands) addressed to the bot."""
-    return filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & AddressedToBot()
-
-
-async def register_commands(app: Application) -> None:
+async def register_commands(app: VigieApp) -> None:
     """The command menu in English and in French."""
     for lang in ("en", "fr"):
         t = tr(lang)
@@ -171,25 +157,22 @@ async def register_commands(app: Application) -> None:
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
 
 
-async def start_background(app: Application) -> None:
+async def start_background(app: VigieApp) -> None:
     """Start the push sender (under a watchdog) and the scheduled jobs (digest, end of trips)."""
-    svc: h.Services = app.bot_data["vigie"]
-    settings = svc.settings
-    transport = app.bot_data.get("vigie_transport")
-    if transport is None:
-        transport = await BotApiTransport(settings.token, settings.base_url).__aenter__()
-        app.bot_data["vigie_transport"] = transport
+    vigie = app.bot_data
+    settings = vigie.settings
+    if vigie.transport is None:
+        vigie.transport = await BotApiTransport(settings.token, settings.base_url).__aenter__()
     sender = OutboxSender(
-        transport,
-        svc.db,
-        svc.knowledge,
+        vigie.transport,
+        vigie.db,
+        vigie.knowledge,
         SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
-        budget=app.bot_data["vigie_budget"],
+        budget=vigie.budget,
     )
-    app.bot_data["vigie_sender"] = sender
-    watchdog = Watchdog("vigie-sender", sender.run, sender.stop)
-    watchdog.start()
-    app.bot_data["vigie_watchdog"] = watchdog
+    vigie.sender = sender
+    vigie.watchdog = Watchdog("vigie-sender", sender.run, sender.stop)
+    vigie.watchdog.start()
     if app.job_queue is not None:
         app.job_queue.run_daily(
             _digest_job, time=dt.time(hour=settings.digest_hour, tzinfo=dt.UTC), name="digest"
@@ -199,13 +182,13 @@ async def start_background(app: Application) -> None:
     sync_review.schedule(app, settings)
 
 
-async def stop_background(app: Application) -> None:
+async def stop_background(app: VigieApp) -> None:
     """Let the sender finish the messages in flight."""
-    app.bot_data.pop("vigie_sender", None)
-    watchdog = app.bot_data.pop("vigie_watchdog", None)
+    vigie = app.bot_data
+    watchdog, vigie.watchdog, vigie.sender = vigie.watchdog, None, None
     if watchdog is not None:
         await watchdog.stop(timeout=30)
-    transport = app.bot_data.pop("vigie_transport", None)
+    transport, vigie.transport = vigie.transport, None
     if transport is not None:
         await transport.__aexit__(None, None, None)
 
@@ -213,61 +196,52 @@ async def stop_background(app: Application) -> None:
 JOB_RETRY = 60.0  # seconds before a job the database refused runs again
 
 
-async def _digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: h.Services = context.application.bot_data["vigie"]
+async def _digest_job(context: Context) -> None:
     try:
-        count = send_digests(svc.db, dt.datetime.now(dt.UTC).date())
+        count = send_digests(context.vigie.db, dt.datetime.now(dt.UTC).date())
     except sqlite3.Error as error:
         log.warning("daily digest: database error (%s); trying again in %.0f s", error, JOB_RETRY)
-        if context.job_queue is not None:
-            context.job_queue.run_once(_digest_job, JOB_RETRY, name="digest-retry")
+        if context.jobs is not None:
+            context.jobs.run_once(_digest_job, JOB_RETRY, name="digest-retry")
         return
     log.info("daily digest: %d held change(s) queued", count)
-    _wake(context.application)
+    context.vigie.wake_sender()
 
 
-async def _trips_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: h.Services = context.application.bot_data["vigie"]
+async def _trips_job(context: Context) -> None:
     now = dt.datetime.now(dt.UTC)
     try:
-        ended = end_trips(svc.db, now.date(), now)
+        ended = end_trips(context.vigie.db, now.date(), now)
     except sqlite3.Error as error:
         log.warning("end of trips: database error (%s); trying again in %.0f s", error, JOB_RETRY)
-        if context.job_queue is not None:
-            context.job_queue.run_once(_trips_job, JOB_RETRY, name="trips-retry")
+        if context.jobs is not None:
+            context.jobs.run_once(_trips_job, JOB_RETRY, name="trips-retry")
         return
     if ended:
-        _wake(context.application)
+        context.vigie.wake_sender()
 
 
-async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: h.Services = context.application.bot_data["vigie"]
-    purged = purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
+async def _purge_job(context: Context) -> None:
+    purged = purge_unmatched(context.vigie.db, dt.datetime.now(dt.UTC))
     log.info("unmatched messages older than %d days deleted: %d", KEEP_DAYS, purged)
 
 
-def _wake(app: Application) -> None:
-    sender = app.bot_data.get("vigie_sender")
-    if sender is not None:
-        sender.wake()
-
-
-async def on_ready(app: Application) -> None:
+async def on_ready(app: VigieApp) -> None:
     """post_init: commands, the advisories and place index loaded, background work, then one log
     line saying the bot is ready."""
-    svc: h.Services = app.bot_data["vigie"]
-    svc.knowledge.get()  # build the place index now, not on the first traveller's message
-    purge_unmatched(svc.db, dt.datetime.now(dt.UTC))
+    vigie = app.bot_data
+    vigie.knowledge.get()  # build the place index now, not on the first traveller's message
+    purge_unmatched(vigie.db, dt.datetime.now(dt.UTC))
     await register_commands(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings) -> VigieApp:
     """The Application with every handler, talking to TELEGRAM_BASE_URL when it is set."""
     # Replies and pushes share Telegram's budget; replies go first (bot/telegram/ratelimit.py).
     budget = SendBudget(settings.push_rate, settings.push_chat_rate)
-    app_ref: list[Application] = []
+    app_ref: list[VigieApp] = []
 
     def rejected() -> None:
         if app_ref:
@@ -276,8 +250,10 @@ def build_application(settings: Settings) -> Application:
     builder = (
         ApplicationBuilder()
         .token(settings.token)
+        .context_types(CONTEXT_TYPES)
+        .defaults(DEFAULTS)
         .rate_limiter(SharedRateLimiter(budget))
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatOrder())
         .post_init(on_ready)
         .post_stop(stop_background)
         .request(TokenGuardRequest(rejected, connection_pool_size=256))
@@ -289,48 +265,26 @@ def build_application(settings: Settings) -> Application:
     install_token_redaction(settings.token)
     app = builder.build()
     app_ref.append(app)
-    app.bot_data["vigie_budget"] = budget
-    db = open_db(settings.db_path, busy_timeout=BOT_BUSY_TIMEOUT)
-    app.bot_data["vigie"] = h.Services(
-        db=db,
-        knowledge=KnowledgeCache(db, settings.data_dir),
-        settings=settings,
-        flood=FloodControl(),
-    )
+    app.bot_data.setup(settings, open_db(settings.db_path, busy_timeout=BOT_BUSY_TIMEOUT), budget)
     add_handlers(app, settings)
     return app
 
 
-def add_handlers(app: Application, settings: Settings) -> None:
+def add_handlers(app: VigieApp, settings: Settings) -> None:
     """Wire every handler (in groups, commands work as /cmd@bot; edited messages are ignored)."""
-    new = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler("start", h.on_start, filters=new))
-    app.add_handler(CommandHandler("help", h.on_help, filters=new))
-    app.add_handler(CommandHandler("advisory", h.on_advisory, filters=new))
-    app.add_handler(CommandHandler("subscribe", h.on_subscribe, filters=new))
-    app.add_handler(CommandHandler("unsubscribe", h.on_unsubscribe, filters=new))
-    app.add_handler(CommandHandler("subscriptions", h.on_subscriptions, filters=new))
-    app.add_handler(CommandHandler("hotspots", h.on_hotspots, filters=new))
-    app.add_handler(CommandHandler("language", h.on_language, filters=new))
-    app.add_handler(CommandHandler("forget", h.on_forget, filters=new))
+    new = h.NEW_MESSAGE
+    app.add_handler(TypeHandler(Update, h.flood_gate), group=-1)
     if settings.maintainers:
         maintainers = filters.User(user_id=sorted(settings.maintainers))
-        app.add_handler(CommandHandler("alert", alerts.on_alert, filters=new & maintainers))
-        writing = alerts.AwaitingAlertText(app.user_data)
-        app.add_handler(
-            MessageHandler(
-                new & filters.TEXT & ~filters.COMMAND & maintainers & writing,
-                alerts.on_alert_text,
-            )
-        )
-        app.add_handler(CallbackQueryHandler(alerts.on_alert_confirm, pattern=r"^al:"))
+        app.add_handler(alerts.alert_conversation(maintainers))
         sync_review.add_handlers(app)
+    app.add_handler(CommandHandler([name for name, _ in COMMANDS], h.on_command, filters=new))
     for command in MAINTAINER_COMMANDS:
         app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_handler(InlineQueryHandler(h.on_inline_query))
     app.add_handler(MessageHandler(new & filters.LOCATION, h.on_location))
-    app.add_handler(MessageHandler(text_filter(), h.on_text))
+    app.add_handler(MessageHandler(h.TEXT_FOR_US, h.on_text))
     other = (
         filters.Sticker.ALL
         | filters.PHOTO
@@ -374,8 +328,8 @@ def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: i
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
-        app.bot_data["vigie_token_rejected"] = True
-    if app.bot_data.get("vigie_token_rejected"):
+        app.bot_data.token_rejected = True
+    if app.bot_data.token_rejected:
         # One line, then out at once: tasks the stopped loop left behind (the sender, PTB's
         # fetcher) are safe to drop, as the outbox survives a crash, and finalising them would
         # only print noise after the line.

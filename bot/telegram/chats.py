@@ -1,5 +1,6 @@
 """Whose turn it is in a chat: the subscriber a Telegram update speaks for, and whether the
-sender may change a group's alerts (asked of Telegram with getChatMember)."""
+sender may change a group's alerts (asked of Telegram with getChatMember, only when a turn would
+change them: bot/turn.py raises ConsentNeeded)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ from telegram import Bot, ChatMember, Update, User
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.core.groups import ANONYMOUS_ADMIN_ID, admins_only, needs_admin
-from bot.core.reply import Reply, UserState
-from bot.i18n import tr
+from bot.core.groups import ANONYMOUS_ADMIN_ID
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +42,3 @@ async def sender_is_admin(update: Update, bot: Bot) -> bool:
         log.info("could not check the admins of chat %s: %s", chat.id, error)
         return False
     return member.status in ADMIN_STATUSES
-
-
-async def with_consent(update: Update, bot: Bot, reply: Reply, state: UserState) -> Reply:
-    """`reply` itself, unless it would change a group's alerts or settings and the sender is not
-    one of the group's admins: then a refusal that changes nothing (`state` is the group's
-    state before this turn)."""
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE or not needs_admin(reply):
-        return reply
-    if await sender_is_admin(update, bot):
-        return reply
-    return admins_only(state, tr(reply.lang))

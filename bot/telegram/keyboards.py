@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.reply import Button
 
 
+@lru_cache(maxsize=2048)  # the same cards' buttons come back; PTB's objects are immutable
 def inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     """An InlineKeyboardMarkup for the reply's button rows (None when there are none)."""
     keyboard = [

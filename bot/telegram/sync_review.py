@@ -9,10 +9,11 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import replace
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.config import Settings
 from bot.core import callbacks as cb
@@ -24,7 +25,7 @@ from bot.store.db import open_db, write_transaction
 from bot.store.notices import Notice, decide, mark_sent, open_review, preferred_lang, unsent_notices
 from bot.store.publish import publish_advisories
 from bot.sync import SyncReport, run_sync
-from bot.telegram.handlers import Services, services
+from bot.telegram.context import BotData, Context
 from bot.telegram.keyboards import inline_keyboard
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,10 @@ SYNC_JOB = "vigie-sync"
 FOLLOWED = N_("Vigie now follows the official advice for {country}: level {level}.")
 
 
-def schedule(app: Application, settings: Settings) -> None:
+VigieApp = Application[Any, Any, Any, Any, BotData, Any]
+
+
+def schedule(app: VigieApp, settings: Settings) -> None:
     """Sync every VIGIE_SYNC_EVERY seconds (0: never), the first a minute after start; and
     send the maintainers' notices every minute (a `vigie sync` from a timer queues them too)."""
     if app.job_queue is None:
@@ -48,12 +52,12 @@ def schedule(app: Application, settings: Settings) -> None:
         )
 
 
-async def notices_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def notices_job(context: Context) -> None:
     """Send what a sync run elsewhere (the systemd timer) left for the maintainers."""
     await send_notices(context.application)
 
 
-def add_handlers(app: Application) -> None:
+def add_handlers(app: VigieApp) -> None:
     """The maintainers' Keep / Follow buttons (before the catch-all button handler)."""
     app.add_handler(CallbackQueryHandler(on_review, pattern=rf"^{cb.REVIEW}:"))
 
@@ -74,36 +78,34 @@ def _sync_now(settings: Settings) -> SyncReport:
         db.close()
 
 
-async def sync_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sync_job(context: Context) -> None:
     """Sync in a worker thread (the bot keeps answering), then push and tell the maintainers.
     Without network this logs one line, never a traceback."""
-    app = context.application
-    svc = services(context)
-    if app.bot_data.get("vigie_syncing"):
+    svc = context.vigie
+    if svc.syncing:
         return
-    app.bot_data["vigie_syncing"] = True
+    svc.syncing = True
     try:
         report = await asyncio.to_thread(_sync_now, svc.settings)
     except Exception as error:  # the bot must keep answering whatever a sync meets
         log.warning("sync: failed (%s: %s); the advice held is kept", type(error).__name__, error)
         return
     finally:
-        app.bot_data["vigie_syncing"] = False
+        svc.syncing = False
     if report.failed:
         log.warning("sync: %s", report.summary())
     else:
         log.info("sync: %s", report.summary())
     if report.changed:
         svc.knowledge.invalidate()
-        sender = app.bot_data.get("vigie_sender")
-        if sender is not None:
-            sender.wake()
-    await send_notices(app)
+        svc.wake_sender()
+    await send_notices(context.application)
 
 
-async def send_notices(app: Application) -> int:
-    """Send every unsent notice to each maintainer, in their language; return how many."""
-    svc: Services = app.bot_data["vigie"]
+async def send_notices(app: VigieApp) -> int:
+    """Send every unsent notice to each maintainer, in their language; return how many
+    (plain text: an error message may hold anything)."""
+    svc = app.bot_data
     notices = unsent_notices(svc.db)
     if not notices or not svc.settings.maintainers:
         return 0
@@ -113,7 +115,9 @@ async def send_notices(app: Application) -> int:
             t = tr(preferred_lang(svc.db, maintainer))
             text, buttons = render_notice(notice, t, {k: v.name for k, v in sources.items()})
             try:
-                await app.bot.send_message(maintainer, text, reply_markup=inline_keyboard(buttons))
+                await app.bot.send_message(
+                    maintainer, text, reply_markup=inline_keyboard(buttons), parse_mode=None
+                )
             except TelegramError as error:
                 log.warning(
                     "notice %d not delivered to maintainer %d: %s", notice.id, maintainer, error
@@ -159,9 +163,9 @@ def render_notice(
     return text, buttons
 
 
-async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A maintainer pressed Keep or Follow under a disagreement notice."""
-    svc = services(context)
+async def on_review(update: Update, context: Context) -> None:
+    """A maintainer pressed Keep or Follow under a disagreement notice (plain-text answers)."""
+    svc = context.vigie
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
@@ -181,27 +185,28 @@ async def on_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             decide(svc.db, press.code, "keep", who)
         await query.answer(t._("Kept."))
         await query.edit_message_text(
-            t._("{country}: the curated level stays; nothing was sent.").format(country=country)
+            t._("{country}: the curated level stays; nothing was sent.").format(country=country),
+            parse_mode=None,
         )
         return
     report = follow_officials(svc, press.code, who)
     with write_transaction(svc.db):
         decide(svc.db, press.code, "follow", who)
     svc.knowledge.invalidate()
-    sender = context.application.bot_data.get("vigie_sender")
-    if report and sender is not None:
-        sender.wake()
+    if report:
+        svc.wake_sender()
     log.info("maintainer %s dropped the curated level of %s", user.id, press.code)
     await query.answer(t._("Done."))
     await query.edit_message_text(
         t._(
             "{country} now follows the official levels. Run `vigie data export` and commit, so"
             " the files agree."
-        ).format(country=country)
+        ).format(country=country),
+        parse_mode=None,
     )
 
 
-def follow_officials(svc: Services, code: str, who: str) -> int:
+def follow_officials(svc: BotData, code: str, who: str) -> int:
     """Drop the curated level of `code` through the publish machinery; return events made."""
 
     def compute(

@@ -21,11 +21,12 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.context import BotData
+
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-STOP_KEY = "vigie_stop"  # bot_data: an asyncio.Event that ends `run_webhook`
 
 
 def _refuse(status: int, reason: str) -> web.Response:
@@ -101,13 +102,13 @@ async def serving(
 
 
 async def run_webhook(
-    app: Application,
+    app: Application[Any, Any, Any, Any, BotData, Any],
     options: dict[str, Any],
 ) -> None:
     """Run until SIGINT / SIGTERM (or a rejected token): start the Application, serve the
     webhook, then stop in order, as Application.run_webhook does."""
     stop = asyncio.Event()
-    app.bot_data[STOP_KEY] = stop
+    app.bot_data.webhook_stop = stop
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):

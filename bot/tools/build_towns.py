@@ -10,7 +10,7 @@ import gzip
 import json
 from pathlib import Path
 
-TOWNS_PATH = Path(__file__).resolve().parents[2] / "data" / "places" / "towns.tsv.gz"
+from bot.geo import TOWNS_PATH
 
 
 def build(path: Path = TOWNS_PATH) -> int:

@@ -78,7 +78,7 @@ def queue_broadcast(bot: Running, subscribers: range, *, not_before: float = 0.0
         )
         db.execute("UPDATE deliveries SET next_at = ? WHERE status = 'queued'", [not_before])
     db.close()
-    bot.app.bot_data["vigie_sender"].wake()
+    bot.app.bot_data.sender.wake()
 
 
 async def test_a_burst_of_200_users_each_get_their_answer_without_a_429(limited: Running) -> None:

@@ -97,7 +97,7 @@ async def test_level_change_reaches_each_subscriber_once_in_their_language(
         assert "Niveau 4 → 🟠 Niveau 3 – Voyage à reconsidérer" in message["text"]
         assert "Niveau abaissé après examen." in message["text"]
     assert bot.api.sent_messages(30_001) == []
-    [counts] = [c for c in status_counts(db) if c["code"] == "ML"]
+    [counts] = [c.counts for c in status_counts(db) if c.code == "ML"]
     assert counts["sent"] == 40 and counts["queued"] == 0 and counts["failed"] == 0
 
 
@@ -191,7 +191,7 @@ async def test_server_errors_are_retried_until_delivered(
 async def test_timeout_is_retried_and_delivered_at_most_twice(
     bot: Running, data_copy: Path
 ) -> None:
-    sender = bot.app.bot_data["vigie_sender"]
+    sender = bot.app.bot_data.sender
     sender.settings = replace(sender.settings, read_timeout=1.0)
     subscribe(open_db(bot.settings.db_path), [10_601], "ML", lang="en")
     bot.api.fail_next("sendMessage", "timeout", chat_id=10_601, delay=2.0)
@@ -203,7 +203,7 @@ async def test_timeout_is_retried_and_delivered_at_most_twice(
 
 
 async def test_several_changes_waiting_become_one_message(bot: Running, data_copy: Path) -> None:
-    await bot.app.bot_data["vigie_watchdog"].stop()  # hold the outbox: two changes published
+    await bot.app.bot_data.watchdog.stop()  # hold the outbox: two changes published
     subscribe(open_db(bot.settings.db_path), [10_701], "ML", lang="en")
     publish_change(bot, data_copy, level=3)
     second = (
@@ -236,7 +236,7 @@ async def test_daily_digest_is_one_message_per_subscriber(bot: Running, data_cop
     await bot.api.idle(quiet=1.0)
     assert bot.api.sent_messages(10_801) == []  # held for the digest
     assert send_digests(db, NOW.date()) == 2
-    bot.app.bot_data["vigie_sender"].wake()
+    bot.app.bot_data.sender.wake()
     [digest] = await bot.api.wait_for_messages(10_801, 1, timeout=10)
     await bot.api.idle(quiet=1.0)
     assert len(bot.api.sent_messages(10_801)) == 1
@@ -249,7 +249,7 @@ async def test_trip_end_date_stops_alerts_with_a_goodbye(bot: Running, data_copy
     subscribe(db, [10_901], "ML", lang="en", until="2026-11-20")
     subscribe(db, [10_902], "ML", lang="en", until="2026-12-20")
     assert end_trips(db, NOW.date(), NOW) == 1
-    bot.app.bot_data["vigie_sender"].wake()
+    bot.app.bot_data.sender.wake()
     [goodbye] = await bot.api.wait_for_messages(10_901, 1, timeout=10)
     assert "trip to Mali is over" in goodbye["text"]
     publish_change(bot, data_copy)
@@ -274,12 +274,12 @@ async def test_push_status_counts_by_event(bot: Running, data_copy: Path) -> Non
     publish_change(bot, data_copy)
     await bot.api.wait_for(
         lambda: (
-            next(c for c in status_counts(db) if c["code"] == "ML")["queued"] == 0
-            and next(c for c in status_counts(db) if c["code"] == "ML")["sending"] == 0
+            next(c for c in status_counts(db) if c.code == "ML").counts["queued"] == 0
+            and next(c for c in status_counts(db) if c.code == "ML").counts["sending"] == 0
         ),
         timeout=10,
     )
-    counts = next(c for c in status_counts(db) if c["code"] == "ML")
+    counts = next(c for c in status_counts(db) if c.code == "ML").counts
     assert (counts["sent"], counts["paused"]) == (1, 1)
 
 
@@ -318,7 +318,7 @@ async def test_alert_text_from_a_non_maintainer_is_just_a_message(bot: Running) 
 
 
 async def test_unsubscribing_cancels_what_was_still_waiting(bot: Running, data_copy: Path) -> None:
-    await bot.app.bot_data["vigie_watchdog"].stop()  # hold the outbox
+    await bot.app.bot_data.watchdog.stop()  # hold the outbox
     db = open_db(bot.settings.db_path)
     subscribe(db, [11_401, 11_402], "ML", lang="en")
     publish_change(bot, data_copy)

@@ -47,13 +47,13 @@ async def test_the_sender_waits_out_a_locked_database_and_then_delivers(
     locker = hold_write_lock(bot.settings.db_path, 4.0)
     try:
         await bot.api.wait_for(lambda: "database is locked" in caplog.text, timeout=10)
-        sender = bot.app.bot_data["vigie_sender"]
+        sender = bot.app.bot_data.sender
         assert sender.heartbeat.state == "backing off"
         assert not any(bot.api.sent_messages(s) for s in subscribers)
     finally:
         locker.wait(timeout=10)
     await bot.api.wait_for(lambda: all(bot.api.sent_messages(s) for s in subscribers), timeout=20)
-    assert bot.app.bot_data["vigie_watchdog"].restarts == 0  # it survived on its own
+    assert bot.app.bot_data.watchdog.restarts == 0  # it survived on its own
     await bot.api.wait_for(lambda: sender.heartbeat.state == "running", timeout=5)
     beat = read_heartbeat(open_db(bot.settings.db_path))
     assert beat is not None and "locked" in beat.last_error
@@ -62,7 +62,7 @@ async def test_the_sender_waits_out_a_locked_database_and_then_delivers(
 async def test_a_killed_sender_is_restarted_by_the_watchdog(
     bot: Running, caplog: pytest.LogCaptureFixture
 ) -> None:
-    watchdog = bot.app.bot_data["vigie_watchdog"]
+    watchdog = bot.app.bot_data.watchdog
     watchdog.task.cancel()
     await bot.api.wait_for(lambda: "vigie-sender ended unexpectedly" in caplog.text, timeout=5)
     subscribers = range(910_000, 910_010)

@@ -145,7 +145,7 @@ async def test_keep_leaves_the_curated_level_and_sends_nothing(running: Syncing)
 async def test_without_network_a_sync_logs_one_line_and_the_bot_keeps_answering(
     running: Syncing, caplog: pytest.LogCaptureFixture
 ) -> None:
-    svc = running.app.bot_data["vigie"]
+    svc = running.app.bot_data
     svc.settings = Settings(
         **{
             **{name: getattr(svc.settings, name) for name in svc.settings.__slots__},

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gzip
 import math
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+from bot.core.answer import region_listing
 from bot.core.model import Advisory
-from bot.tools.build_towns import TOWNS_PATH
+
+TOWNS_PATH = Path(__file__).resolve().parents[1] / "data" / "places" / "towns.tsv.gz"
 
 Town = tuple[float, float, str, str]  # latitude, longitude, name, country
 
@@ -28,11 +30,6 @@ class Place:
     distance_km: float
 
 
-def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
-
-
 @cache
 def _grid() -> dict[tuple[int, int], list[Town]]:
     grid: dict[tuple[int, int], list[Town]] = {}
@@ -42,6 +39,11 @@ def _grid() -> dict[tuple[int, int], list[Town]]:
             town = (float(lat), float(lon), name, country)
             grid.setdefault((math.floor(town[0]), math.floor(town[1])), []).append(town)
     return grid
+
+
+def load_towns() -> None:
+    """Read the town table now (about 0.7 s the first time; then kept in memory)."""
+    _grid()
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -81,11 +83,4 @@ def nearest_place(latitude: float, longitude: float, max_km: float = 500.0) -> P
 
 def region_for(place: Place, advisory: Advisory | None) -> str | None:
     """The curated region of `advisory` that lists this town, if any."""
-    if advisory is None:
-        return None
-    wanted = _key(place.name)
-    for region in advisory.regions:
-        names = (region.name.en, region.name.fr, *region.aliases)
-        if any(_key(n) == wanted for n in names):
-            return region.id
-    return None
+    return region_listing(advisory, place.name) if advisory is not None else None
