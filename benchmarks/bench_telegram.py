@@ -11,8 +11,9 @@ message.reply_text(text); Vigie is build_application() on a copy of a freshly pu
 started and stopped as tests/e2e/conftest.py does. The bots run alternately, RUNS times each, and
 the medians are compared (target: Vigie >= 0.9x the echo bot sending Vigie's replies, below).
 The echo bots handle one update at a time (python-telegram-bot's default); Vigie handles updates
-of different chats concurrently, four at once, each chat's in order (bot/telegram/ordering.py),
-as it runs in production.
+of different chats concurrently, four turns at once, each chat's in order
+(bot/telegram/ordering.py), as it runs in production, with its send budget opened to 1,000
+messages a second (the fake enforces no limit and the echo bots pace nothing).
 
 Where the time goes: a third bot, "echo+card", is the echo bot sending Vigie's own replies
 (computed beforehand), which separates the cost of the replies' size (PTB and the fake handle
@@ -232,7 +233,17 @@ def vigie_starter(published: Path) -> Callable[[str, Path], Awaitable[Applicatio
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         shutil.copy(published, db_path)
-        settings = Settings(data_dir=DATA, db_path=db_path, token=TOKEN, base_url=url)
+        # The fake enforces no limit and the echo bots pace nothing: Vigie's send budget
+        # (Telegram's ~30/s, shared with pushes) is opened to the paid-broadcast ceiling, so
+        # the comparison measures the work per update, not the pacing.
+        settings = Settings(
+            data_dir=DATA,
+            db_path=db_path,
+            token=TOKEN,
+            base_url=url,
+            push_rate=1000.0,
+            push_chat_rate=30.0,
+        )
         return await start_bot(settings)
 
     return start_vigie
