@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from bot.push.pacing import Priority, SendBudget, Superseded
+from bot.telegram.ratelimit import SharedRateLimiter
 
 REPLY, PUSH = Priority.REPLY, Priority.PUSH
 
@@ -152,3 +153,24 @@ def test_groups_and_channels_are_told_apart(chat: int | str, group: bool) -> Non
     from bot.push.pacing import is_group
 
     assert is_group(chat) is group
+
+
+async def test_the_rate_limiter_keeps_a_bounded_number_of_requests_on_the_wire() -> None:
+    limiter = SharedRateLimiter(SendBudget(1000, 1000), max_requests=2)
+    on_the_wire, most = 0, 0
+
+    async def request(chat: int) -> bool:
+        nonlocal on_the_wire, most
+        on_the_wire += 1
+        most = max(most, on_the_wire)
+        await asyncio.sleep(0.01)
+        on_the_wire -= 1
+        return True
+
+    await asyncio.gather(
+        *(
+            limiter.process_request(request, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
+            for chat in range(1, 9)
+        )
+    )
+    assert most == 2
