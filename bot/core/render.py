@@ -76,11 +76,10 @@ def level_badge(level: int | None, t: Tr) -> str:
 
 
 def source_label(advice: SourceAdvice, info: SourceInfo | None, t: Tr) -> str:
-    """The source's own wording of its level; in French, its translation (marked when ours)."""
-    if t.lang == "en" or info is None:
-        return advice.label
-    wording = info.label(advice.level)
-    if wording is None:
+    """The source's own wording of its level, or its wording in the reader's language (marked
+    when the translation is ours: France's colours for an English reader)."""
+    wording = info.label(advice.level) if info is not None else None
+    if wording is None or (t.lang == "en" and not wording.is_translation("en")):
         return advice.label
     text = wording.get(t.lang)
     if wording.is_translation(t.lang):
@@ -179,9 +178,7 @@ def is_stale(date: dt.date, today: dt.date | None) -> bool:
     return today is not None and today - date > STALE_AFTER
 
 
-def curated_vs_official(
-    advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr
-) -> list[str]:
+def curated_vs_official(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
     """When our editors' level differs from the governments', say which is which: the headline
     is ours, and the most severe official level is named with its government."""
     curated = advisory.curated_level

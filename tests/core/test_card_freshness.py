@@ -277,3 +277,12 @@ def test_a_french_reader_sees_canadas_own_french(sources: dict[str, SourceInfo])
     assert "Évitez tout voyage en Haïti en raison des enlèvements." in card
     why = card.splitlines()[2]
     assert "Évitez tout voyage en Haïti" in why and "en anglais" not in why
+
+
+def test_frances_colour_is_worded_for_an_english_reader(sources: dict[str, SourceInfo]) -> None:
+    fr = SourceAdvice("fr-meae", "rouge", 4, dt.date(2025, 11, 5), "https://www.diplomatie.gouv.fr")
+    card = render_card(Advisory("ML", sources=(fr,)), sources, tr("en"))
+    assert "Formally advised against (red) (our translation)" in card
+    assert "Formellement déconseillé (rouge)" in render_card(
+        Advisory("ML", sources=(fr,)), sources, tr("fr")
+    )
