@@ -76,11 +76,10 @@ def level_badge(level: int | None, t: Tr) -> str:
 
 
 def source_label(advice: SourceAdvice, info: SourceInfo | None, t: Tr) -> str:
-    """The source's own wording of its level; in French, its translation (marked when ours)."""
-    if t.lang == "en" or info is None:
-        return advice.label
-    wording = info.label(advice.level)
-    if wording is None:
+    """The source's own wording of its level, or its wording in the reader's language (marked
+    when the translation is ours: France's colours for an English reader)."""
+    wording = info.label(advice.level) if info is not None else None
+    if wording is None or (t.lang == "en" and not wording.is_translation("en")):
         return advice.label
     text = wording.get(t.lang)
     if wording.is_translation(t.lang):
@@ -123,6 +122,7 @@ def render_card(
     lines.append(f"<b>{level_badge(advisory.level, t)}</b>")
     if advisory.curated_level is not None:
         lines.append(f"<i>{esc(advisory.curated_level.reason.get(t.lang))}</i>")
+        lines += curated_vs_official(advisory, sources, t)
     else:
         lines += official_why(advisory, sources, t)
     lines += review_lines(advisory, t, today)
@@ -178,6 +178,27 @@ def is_stale(date: dt.date, today: dt.date | None) -> bool:
     return today is not None and today - date > STALE_AFTER
 
 
+def curated_vs_official(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+    """When our editors' level differs from the governments', say which is which: the headline
+    is ours, and the most severe official level is named with its government."""
+    curated = advisory.curated_level
+    if curated is None or not advisory.sources:
+        return []
+    highest = max(advisory.sources, key=lambda s: (s.level, s.date))
+    if highest.level == curated.level:
+        return []
+    info = sources.get(highest.source)
+    text = t._(
+        "This level is our editors' assessment; the highest official level is {level},"
+        " from {source} ({date})."
+    ).format(
+        level=highest.level,
+        source=info.name.get(t.lang) if info else highest.source,
+        date=t.date(highest.date),
+    )
+    return [f"⚖️ {esc(text)}"]
+
+
 def official_why(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
     """One sentence of why, quoted from the most severe government that gives one, attributed
     (and marked when it is in another language than the reader's); nothing when none does."""
@@ -185,12 +206,13 @@ def official_why(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -
         (s for s in advisory.sources if s.summary), key=lambda s: (s.level, s.date), reverse=True
     )
     for advice in ranked:
-        sentence = why_sentence(advice.summary)
+        own_french = t.lang == "fr" and bool(advice.summary_fr)  # Canada's official French
+        sentence = why_sentence(advice.summary_fr if own_french else advice.summary)
         if sentence is None:
             continue
         info = sources.get(advice.source)
         name = info.name.get(t.lang) if info else advice.source
-        if advice.summary_lang == t.lang:
+        if own_french or advice.summary_lang == t.lang:
             quoted = t._("{source}: “{quote}”")
         elif advice.summary_lang == "en":
             quoted = t._("{source} (official text, in English): “{quote}”")

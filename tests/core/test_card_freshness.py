@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import replace
 
 import pytest
@@ -242,3 +243,46 @@ def test_reply_dates_the_card_with_the_knowledge_day(knowledge: Knowledge) -> No
         "advisory", "ML", None, replace(knowledge, today=None), tr("en"), UserState()
     )
     assert "ago" not in strip_tags(long_ago.text)
+
+
+def test_a_curated_level_above_the_officials_says_which_is_which(
+    knowledge: Knowledge, sources: dict[str, SourceInfo]
+) -> None:
+    from bot.core.model import CuratedLevel
+
+    us = SourceAdvice("us-state", "Level 3: Reconsider Travel", 3, dt.date(2026, 11, 20), "u")
+    advisory = Advisory(
+        "ML", sources=(us,), curated_level=CuratedLevel(4, Text("Leave now.", "Partez."))
+    )
+    en = html.unescape(render_card(advisory, sources, tr("en"), today=dt.date(2026, 11, 25)))
+    assert "Level 4" in en
+    assert "our editors' assessment; the highest official level is 3" in en
+    fr = html.unescape(render_card(advisory, sources, tr("fr"), today=dt.date(2026, 11, 25)))
+    assert "l’évaluation de notre rédaction" in fr
+    same = replace(advisory, sources=(replace(us, level=4),))
+    assert "editors" not in render_card(same, sources, tr("en"))
+
+
+def test_a_french_reader_sees_canadas_own_french(sources: dict[str, SourceInfo]) -> None:
+    ca = SourceAdvice(
+        "ca-gac",
+        "Avoid all travel",
+        4,
+        dt.date(2026, 9, 24),
+        "u",
+        summary="Avoid all travel to Haiti due to kidnappings.",
+        summary_fr="Évitez tout voyage en Haïti en raison des enlèvements.",
+    )
+    card = render_card(Advisory("HT", sources=(ca,)), sources, tr("fr"))
+    assert "Évitez tout voyage en Haïti en raison des enlèvements." in card
+    why = card.splitlines()[2]
+    assert "Évitez tout voyage en Haïti" in why and "en anglais" not in why
+
+
+def test_frances_colour_is_worded_for_an_english_reader(sources: dict[str, SourceInfo]) -> None:
+    fr = SourceAdvice("fr-meae", "rouge", 4, dt.date(2025, 11, 5), "https://www.diplomatie.gouv.fr")
+    card = render_card(Advisory("ML", sources=(fr,)), sources, tr("en"))
+    assert "Formally advised against (red) (our translation)" in card
+    assert "Formellement déconseillé (rouge)" in render_card(
+        Advisory("ML", sources=(fr,)), sources, tr("fr")
+    )
