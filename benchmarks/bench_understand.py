@@ -1,18 +1,23 @@
-"""How fast Vigie reads messages: `python benchmarks/bench_understand.py`.
+"""How fast Vigie reads messages: `python benchmarks/bench_understand.py [--runs 5]`.
 
-Prints the time to build the place index, the latency of understand() over a mixed corpus (the
-labelled development set when present, plus generated messages in both languages) and the peak
-memory of the index build. It prints figures only: no pass or fail.
+Prints the start-up time (importing the reader and building the place index, in fresh processes:
+the median of `--runs`), the latency of understand() over a mixed corpus (the labelled
+development set when present, plus generated messages in both languages) and the peak memory of
+the index build. It prints figures only: no pass or fail.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import itertools
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -97,29 +102,79 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+REGIONS = (
+    ("ML", "bamako", ("Bamako", "District de Bamako")),
+    ("ML", "tombouctou", ("Tombouctou", "Timbuktu", "Région de Tombouctou")),
+    ("ML", "gao", ("Gao", "Région de Gao")),
+    ("ML", "mopti", ("Mopti", "Région de Mopti")),
+    ("ML", "kidal", ("Kidal", "Région de Kidal", "Tessalit")),
+    ("BF", "ouagadougou", ("Ouagadougou", "Ouaga")),
+    ("NE", "niamey", ("Niamey",)),
+    ("NE", "agadez", ("Agadez", "Région d'Agadez", "Arlit")),
+)
+
+
+def start_up() -> tuple[float, float]:
+    """(import, first build) in ms, as a process starting cold pays them."""
+    started = time.perf_counter()
+    from bot.core.places import RegionName, build_place_index
+    from bot.core.understand import understand  # noqa: F401  (its import is part of start-up)
+
+    imported = time.perf_counter()
+    build_place_index(RegionName(*region) for region in REGIONS)
+    built = time.perf_counter()
+    return 1000 * (imported - started), 1000 * (built - imported)
+
+
+def fresh_start_up(env: dict[str, str] | None = None) -> tuple[float, float]:
+    """start_up() in a new Python process."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--start-up-only"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    imported, built = json.loads(child.stdout)
+    return imported, built
+
+
+def start_up_table(runs: list[list[tuple[float, float]]], labels: list[str]) -> None:
+    """Median, best and worst (import, build, total) of each set of runs, side by side."""
+    print("  " + " " * 10 + "".join(f"{label:>27}" for label in labels))
+    print("  " + f"{'ms':<10}" + f"{'import':>11}{'build':>8}{'total':>8}" * len(runs))
+    for name, pick in (("median", statistics.median), ("best", min), ("worst", max)):
+        cells = "".join(
+            f"{pick(i for i, _ in rows):>11.1f}{pick(b for _, b in rows):>8.1f}"
+            f"{pick(i + b for i, b in rows):>8.1f}"
+            for rows in runs
+        )
+        print(f"  {name:<10}{cells}")
+
+
 def main() -> int:
     """Print the figures."""
-    started = time.perf_counter()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--runs", type=int, default=5, help="fresh processes timed for start-up (default 5)"
+    )
+    parser.add_argument("--start-up-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.start_up_only:
+        print(json.dumps(start_up()))
+        return 0
+
+    own_import, own_build = start_up()  # this process is a cold start too: first of the runs
     from bot.core.places import RegionName, build_place_index
     from bot.core.understand import understand
 
-    imported = time.perf_counter()
-    regions = (
-        RegionName("ML", "bamako", ("Bamako", "District de Bamako")),
-        RegionName("ML", "tombouctou", ("Tombouctou", "Timbuktu", "Région de Tombouctou")),
-        RegionName("ML", "gao", ("Gao", "Région de Gao")),
-        RegionName("ML", "mopti", ("Mopti", "Région de Mopti")),
-        RegionName("ML", "kidal", ("Kidal", "Région de Kidal", "Tessalit")),
-        RegionName("BF", "ouagadougou", ("Ouagadougou", "Ouaga")),
-        RegionName("NE", "niamey", ("Niamey",)),
-        RegionName("NE", "agadez", ("Agadez", "Région d'Agadez", "Arlit")),
-    )
+    regions = tuple(RegionName(*region) for region in REGIONS)
     builds = []
-    for _ in range(5):
+    for _ in range(4):
         gc.collect()
         begin = time.perf_counter()
         index = build_place_index(regions)
-        builds.append(time.perf_counter() - begin)
+        builds.append(1000 * (time.perf_counter() - begin))
 
     messages = corpus()
     latencies: list[float] = []
@@ -142,20 +197,42 @@ def main() -> int:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
+    as_run = [(own_import, own_build)]
+    with tempfile.TemporaryDirectory(prefix="vigie-bench-pyc-") as pycache:
+        # Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE, as in development), every
+        # start compiles Vigie's modules; an installed bot reads them compiled. Both are timed,
+        # alternately, so that a busy machine weighs on both alike.
+        cached_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached_env["PYTHONPYCACHEPREFIX"] = pycache
+        compiled: list[tuple[float, float]] = []
+        if sys.flags.dont_write_bytecode:
+            fresh_start_up(cached_env)  # writes the bytecode
+        for _ in range(args.runs - 1):
+            as_run.append(fresh_start_up())
+            if sys.flags.dont_write_bytecode:
+                compiled.append(fresh_start_up(cached_env))
+        if compiled:
+            compiled.append(fresh_start_up(cached_env))
     print(f"names indexed          {len(index):>10,}")
-    print(f"import (places, understand) {1000 * (imported - started):>7.1f} ms")
     print(
-        f"index build            {1000 * builds[0]:>7.1f} ms first (Babel data loaded), "
-        f"{1000 * min(builds[1:]):.1f} ms best, "
-        f"{1000 * statistics.median(builds):.1f} ms median of {len(builds)}"
+        f"start-up (import+build), cold: a fresh process each run, {len(as_run)} runs "
+        "(the machine may be busy: compare medians of runs made together)"
     )
-    print(f"start-up (import+build) {1000 * (imported - started + builds[0]):>6.1f} ms")
+    if compiled:
+        start_up_table([as_run, compiled], ["as run here (compiling)", "bytecode cached"])
+    else:
+        start_up_table([as_run], ["as run here"])
+    print(
+        f"index build again      {min(builds):>7.1f} ms best, "
+        f"{statistics.median(builds):.1f} ms median of {len(builds)} (Babel data loaded)"
+    )
     print(f"messages               {len(messages):>10,}")
+    print(f"  {'latency, ms':<19}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}{'mean':>8}")
     for label, values in (("first pass", latencies), ("second pass", warm)):
         print(
-            f"latency {label:<14} p50 {percentile(values, 0.50):.3f} ms  "
-            f"p95 {percentile(values, 0.95):.3f} ms  p99 {percentile(values, 0.99):.3f} ms  "
-            f"max {max(values):.3f} ms  mean {statistics.fmean(values):.3f} ms"
+            f"  {label:<19}{percentile(values, 0.50):>8.3f}{percentile(values, 0.95):>8.3f}"
+            f"{percentile(values, 0.99):>8.3f}{max(values):>8.3f}"
+            f"{statistics.fmean(values):>8.3f}"
         )
     print(f"memory after build     {after_build[0] / 2**20:>7.1f} MiB (tracemalloc)")
     print(f"peak memory            {peak / 2**20:>7.1f} MiB (tracemalloc, build + corpus)")

@@ -26,7 +26,7 @@ from babel import Locale
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.textnorm import Token, fold, tokenize
+from bot.core.textnorm import Token, fold, fold_word, tokenize
 
 
 def _set(text: str) -> frozenset[str]:
@@ -172,7 +172,7 @@ class PlaceChoice:
     uncertain: bool = False  # the candidates are "did you mean…?" options, not a sure reading
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     places: list[Place] = field(default_factory=list)
     lang: int = 0
@@ -214,8 +214,10 @@ class PlaceIndex:
         self._far = far
         longest: dict[str, int] = {}
         for key in names:
-            first, _, _ = key.partition(" ")
-            longest[first] = max(longest.get(first, 0), key.count(" ") + 1)
+            words = key.count(" ") + 1
+            first = key.partition(" ")[0] if words > 1 else key
+            if longest.get(first, 0) < words:
+                longest[first] = words
         self._longest = longest
 
     def __len__(self) -> int:
@@ -315,6 +317,7 @@ def build_place_index(
         return draft.places if draft else []
 
     def add(name: str, place: Place | None, lang: int = 0, *, alias: bool = False) -> None:
+        english_ascii = bool(lang & LANG_EN) and name.isascii()
         for key in _variants(name):
             draft = drafts.get(key)
             if draft is None:
@@ -327,13 +330,17 @@ def build_place_index(
                 draft.alias_lang |= lang
             else:
                 draft.lang |= lang
-            if lang & LANG_EN and name.isascii():
+            if english_ascii:
                 draft.english_ascii = True
 
+    # Regional locales mostly repeat their parent's names: each (code, name) is added once per
+    # language, as adding it again would change nothing.
+    seen: set[tuple[str, str, int]] = set()
     for locales, lang in ((ENGLISH_LOCALES, LANG_EN), (FRENCH_LOCALES, LANG_FR)):
         for locale in locales:
             for code, name in Locale.parse(locale).territories.items():
-                if code in codes:
+                if code in codes and (code, name, lang) not in seen:
+                    seen.add((code, name, lang))
                     add(name, Place(code, None, COUNTRY), lang)
                     if "(" in name:
                         add(name.split("(", 1)[0], Place(code, None, COUNTRY), lang)
@@ -373,17 +380,20 @@ def build_place_index(
                 region_keys.setdefault((advised.country, key), advised.region_id)
 
     fuzzy_keys: set[str] = set()
+    region_countries = {country for country, _ in region_keys}
     for row in _read_cities(cities_path or CITIES_PATH):
         name, country, population, capital, alternates, french = row
         forms = [name, *alternates]
-        region = next(
-            (
-                region_keys[(country, k)]
-                for k in map(fold, forms + french)
-                if (country, k) in region_keys
-            ),
-            None,
-        )
+        region = None
+        if country in region_countries:
+            region = next(
+                (
+                    region_keys[(country, k)]
+                    for k in map(fold, forms + french)
+                    if (country, k) in region_keys
+                ),
+                None,
+            )
         kind = REGION if region else CAPITAL if capital else CITY
         place = Place(country, region, kind, population)
         own = LANG_EN if french else 0
@@ -399,7 +409,11 @@ def build_place_index(
         if draft.blocker:
             entries[key] = Name(key, ())
             continue
-        places = tuple(sorted(draft.places, key=lambda p: (p.kind, -p.population)))
+        places = (
+            tuple(draft.places)
+            if len(draft.places) == 1
+            else tuple(sorted(draft.places, key=lambda p: (p.kind, -p.population)))
+        )
         entries[key] = Name(
             key,
             places,
@@ -426,12 +440,14 @@ def build_place_index(
             )
 
     for key, entry in entries.items():
-        if entry.blocker or entry.common or entry.exact_case or fuzzy_budget(key) == 0:
+        if entry.blocker or entry.common or entry.exact_case:
             continue
         kind = entry.places[0].kind
         # Region names and aliases are often small towns: a four-letter one ("Fizi") is found
         # only as typed, or "fizz" would become the Kivu.
-        if kind == COUNTRY or (kind == REGION and len(key.replace(" ", "")) >= 5):
+        if (
+            kind == COUNTRY or (kind == REGION and len(key.replace(" ", "")) >= 5)
+        ) and fuzzy_budget(key) > 0:
             fuzzy_keys.add(key)
     targets = [
         key
@@ -486,9 +502,12 @@ def _minor(place: Place) -> bool:
 
 def _variants(name: str) -> set[str]:
     """The keys a name is indexed under: folded, without a leading article, run together."""
-    key = fold(name.replace("&", " "))
+    # One word (most town names): nothing to drop or run together.
+    key = fold_word(name) if name.isalpha() and name.isascii() else fold(name.replace("&", " "))
     if not key:
         return set()
+    if " " not in key and "&" not in name and key not in ("and", "et"):
+        return {key}
     keys = {key}
     if "&" in name:
         keys |= {fold(name.replace("&", " and ")), fold(name.replace("&", " et "))}
@@ -496,15 +515,16 @@ def _variants(name: str) -> set[str]:
         parts = form.split()
         if len(parts) > 1 and parts[0] in _ARTICLES:
             keys.add(" ".join(parts[1:]))
-        if {"and", "et"} & set(parts):
+        if "and" in parts or "et" in parts:
             keys.add(" ".join(p for p in parts if p not in ("and", "et")))
     for form in list(keys):
         parts = form.split()
         if len(parts) > 1 and parts[0] not in _NOT_RUN_TOGETHER:
             keys.add("".join(parts))
-            joined = _join_elisions(parts)
-            if joined != parts:
-                keys.add(" ".join(joined))
+            if "d" in parts or "l" in parts:
+                joined = _join_elisions(parts)
+                if joined != parts:
+                    keys.add(" ".join(joined))
     return keys
 
 
@@ -526,23 +546,22 @@ def _join_elisions(parts: list[str]) -> list[str]:
 
 def _read_cities(path: Path) -> Iterable[tuple[str, str, int, bool, list[str], list[str]]]:
     """The rows of cities.tsv."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or line.startswith("name\t"):
-                continue
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) < 3:
-                continue
-            cells += [""] * (6 - len(cells))
-            name, country, population, capital, alternates, french = cells[:6]
-            yield (
-                name,
-                country,
-                int(population or 0),
-                capital == "1",
-                [a for a in alternates.split(";") if a],
-                [f for f in french.split(";") if f],
-            )
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("#") or line.startswith("name\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 3:
+            continue
+        cells += [""] * (6 - len(cells))
+        name, country, population, capital, alternates, french = cells[:6]
+        yield (
+            name,
+            country,
+            int(population or 0),
+            capital == "1",
+            [a for a in alternates.split(";") if a] if alternates else [],
+            [f for f in french.split(";") if f] if french else [],
+        )
 
 
 # ---- matching ----------------------------------------------------------------------------------

@@ -42,7 +42,12 @@ def fold_word(word: str) -> str:
 
 def fold(text: str) -> str:
     """Text folded to space-separated words (see the module docstring)."""
-    return " ".join(fold_word(w) for w in _WORD.findall(text))
+    return " ".join([fold_word(w) for w in _WORD.findall(text)])
+
+
+def split_words(text: str) -> list[str]:
+    """The words of `text` as written: what tokenize() reads, without folding or offsets."""
+    return _WORD.findall(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +75,18 @@ def tokenize(text: str) -> list[Token]:
         word = match.group()
         start, end = match.span()
         norm = fold_word(word)
-        after = text[end : end + 1]
-        before = text[start - 1 : start] if start else ""
+        # The word lists first: most words are neither, and need no look around.
         elided = (
-            after in APOSTROPHES
-            and norm in FRENCH_ELISIONS
+            norm in FRENCH_ELISIONS
+            and text[end : end + 1] in APOSTROPHES
             and text[end + 1 : end + 2].isalpha()
             and not (start and text[start - 1].isalpha())
         )
         clitic = (
             not elided
-            and before in APOSTROPHES
             and norm in ENGLISH_CLITICS
             and start >= 2
+            and text[start - 1] in APOSTROPHES
             and text[start - 2].isalpha()
             and not text[end : end + 1].isalpha()
         )

@@ -30,7 +30,7 @@ from bot.core.places import (
     near_misses,
     resolve_places,
 )
-from bot.core.textnorm import Token, fold, tokenize
+from bot.core.textnorm import Token, fold, fold_word, split_words, tokenize
 
 
 def _set(text: str) -> frozenset[str]:
@@ -190,13 +190,13 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
                 raise VocabularyError(
                     f"{path}:{line}: {entry!r}: the weight after '=' must be a number"
                 ) from None
-            words = tuple(_keyword_form(w) for w in tokenize(phrase))
-            if not words:
+            forms = tuple(_keyword_word(w, fold_word(w)) for w in split_words(phrase))
+            if not forms:
                 continue
-            key = (words, intent, detail)
+            key = (forms, intent, detail)
             # A phrase both languages use ("visa") counts once.
             weights[key] = max(weights.get(key, 0.0), weight)
-            for word in words:
+            for word in forms:
                 langs.setdefault(word, set()).add(lang_name)
 
     for intent, table in data.get("intents", {}).items():
@@ -236,9 +236,14 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
 
 def _keyword_form(token: Token) -> str:
     """The word as keywords see it: folded, except that "sûr" is not the preposition "sur"."""
-    if token.norm.startswith("sur") and "û" in token.text.lower():
-        return "sûr" + token.norm[3:]
-    return token.norm
+    return _keyword_word(token.text, token.norm)
+
+
+def _keyword_word(written: str, folded: str) -> str:
+    """_keyword_form() of a word written so and folded so."""
+    if folded.startswith("sur") and "û" in written.lower():
+        return "sûr" + folded[3:]
+    return folded
 
 
 _VOCAB = load_vocabulary()
@@ -283,13 +288,13 @@ def _deletions(word: str) -> set[str]:
 
 
 def _build_typo_index() -> dict[str, tuple[str, ...]]:
-    index: dict[str, set[str]] = {}
-    for word in _VOCABULARY:
+    index: dict[str, list[str]] = {}
+    for word in sorted(_VOCABULARY):  # so each list comes out sorted, each word in it once
         if len(word) < 3 or not word.isalpha():
             continue
         for key in _deletions(word) | {word}:
-            index.setdefault(key, set()).add(word)
-    return {k: tuple(sorted(v)) for k, v in index.items()}
+            index.setdefault(key, []).append(word)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 _TYPOS = _build_typo_index()
