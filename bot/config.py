@@ -36,7 +36,9 @@ class Settings:
     push_rate: float = 29.5  # messages/second overall (Telegram: ~30; up to 1000 paid)
     push_chat_rate: float = 1.0  # messages/second to one chat
     digest_hour: int = 8  # UTC hour of the daily digest
-    sync_every: int = 3 * 3600  # seconds between syncs of the official sources; 0: no sync
+    # Seconds between syncs of the official sources; 0: no sync. load_settings() gives 3 h when
+    # VIGIE_SYNC_EVERY is unset; Settings built in code (tests, benchmarks) never reach out.
+    sync_every: int = 0
     sync_base_url: str = ""  # fetch every source from this server instead (same paths)
     sync_contact: str = ""  # a URL or address the sources can reach the operator at
     sync_retry_wait: float = 2.0  # seconds before the first retry of a failed fetch (doubling)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+# No test reaches beyond loopback: a bot started here (in-process or as `vigie run`) never
+# schedules the sync of the real official sources. Tests of the sync point it at 127.0.0.1.
+os.environ["VIGIE_SYNC_EVERY"] = "0"
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

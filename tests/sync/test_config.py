@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 
 
 def test_sync_every_defaults_to_three_hours_and_zero_disables() -> None:
@@ -28,3 +30,8 @@ def test_sync_base_url_points_every_source_at_a_mirror() -> None:
     assert SOURCES["ca-gac"].country_url("TH", settings.sync_base_url) == (
         "http://127.0.0.1:8080/travel-voyage/cta-cap-th.json"
     )
+
+
+def test_settings_built_in_code_never_sync_the_real_sources(tmp_path: Path) -> None:
+    """Tests and benchmarks build Settings directly: no job may reach beyond loopback."""
+    assert Settings(data_dir=tmp_path, db_path=tmp_path / "v.db").sync_every == 0
