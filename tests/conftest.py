@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.botapi_spec import SPEC_PATH, BotApiSpec, load_spec
+
 # No test reaches beyond loopback: a bot started here (in-process or as `vigie run`) never
 # schedules the sync of the real official sources. Tests of the sync point it at 127.0.0.1.
 os.environ["VIGIE_SYNC_EVERY"] = "0"
@@ -33,6 +35,16 @@ def with_change_note(toml_text: str, note: str) -> str:
     """A destination file's text with its `[change_note]` table replaced by `note` (a table)."""
     kept = re.sub(r"\n\[change_note\]\n(?:(?:en|fr) = .*\n)+", "\n", toml_text)
     return kept + note
+
+
+@pytest.fixture(scope="session")
+def spec() -> BotApiSpec:
+    """The Bot API spec PTB implements, which every end-to-end test checks requests against;
+    skip when the team's shared folder is absent."""
+    loaded = load_spec()
+    if loaded is None:
+        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
+    return loaded
 
 
 @pytest.fixture

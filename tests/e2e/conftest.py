@@ -14,20 +14,11 @@ from bot.config import Settings
 from bot.telegram.app import build_application, on_ready, stop_background
 from tests.conftest import DATA
 
-from .botapi_spec import SPEC_PATH, BotApiSpec, load_spec
+from .botapi_spec import BotApiSpec
 from .fake_botapi import FakeBotApi
 
 TOKEN = "987654:VIGIE-TEST-TOKEN-SECRET"
 MAINTAINER = 900
-
-
-@pytest.fixture(scope="session")
-def spec() -> BotApiSpec:
-    """The Bot API spec PTB implements; skip when the team's shared folder is absent."""
-    loaded = load_spec()
-    if loaded is None:
-        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
-    return loaded
 
 
 @dataclass

@@ -18,20 +18,12 @@ from bot.store.db import open_db
 from bot.store.publish import history_of
 from bot.telegram.sync_review import SYNC_JOB
 from tests.conftest import DATA
-from tests.e2e.botapi_spec import SPEC_PATH, BotApiSpec, load_spec
+from tests.e2e.botapi_spec import BotApiSpec
 from tests.e2e.conftest import MAINTAINER, TOKEN, start_bot, stop_bot
 from tests.e2e.fake_botapi import FakeBotApi
 from tests.e2e.test_push import subscribe
 
 from .conftest import FeedServer, change_canada, change_us
-
-
-@pytest.fixture(scope="module")
-def spec() -> BotApiSpec:
-    loaded = load_spec()
-    if loaded is None:
-        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
-    return loaded
 
 
 @dataclass
