@@ -40,7 +40,7 @@ def _notes(events: Sequence[PushEvent], t: Tr) -> list[str]:
     for event in list(reversed(events))[:MAX_NOTES]:
         note = event.note.get(t.lang).strip()
         if note:
-            lines.append(f"• {esc(t.date(event.at.date()))}: {esc(note)}")
+            lines.append(f"• {esc(t.date(event.at.date()))}{t.colon()}{esc(note)}")
     if len(events) > MAX_NOTES:
         more = len(events) - MAX_NOTES
         lines.append(

@@ -101,7 +101,8 @@ def region_line(region: Region, t: Tr, *, highlight: bool = False) -> str:
     if not highlight:
         return f"{LEVEL_EMOJI[region.level]} {esc(region.name.get(t.lang))} — {esc(level)}"
     name = f"<b>{esc(region.name.get(t.lang))}</b>"
-    return f"{LEVEL_EMOJI[region.level]} {name} — {esc(level)}: {esc(region.reason.get(t.lang))}"
+    reason = esc(region.reason.get(t.lang))
+    return f"{LEVEL_EMOJI[region.level]} {name} — {esc(level)}{t.colon()}{reason}"
 
 
 def render_card(
@@ -160,7 +161,7 @@ def render_card(
             source_flag = flag(info.country) if info else "•"
             wording = esc(source_label(advice, info, t))
             lines.append(
-                f"{source_flag} {link(advice.url, name)}: {LEVEL_EMOJI[advice.level]} "
+                f"{source_flag} {link(advice.url, name)}{t.colon()}{LEVEL_EMOJI[advice.level]} "
                 f"{wording} ({esc(t.date(advice.date))})"
             )
         lines += checked_lines(advisory, t, checked or {})
@@ -345,14 +346,16 @@ def alert_lines(
         lines += ["", f"<b>{esc(alerts_title)}</b>"]
         for alert in recent:
             emoji = SEVERITY_EMOJI.get(alert.severity, "•")
-            lines.append(f"{emoji} {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
+            when = esc(t.date(alert.date))
+            lines.append(f"{emoji} {when}{t.colon()}{esc(alert.text.get(t.lang))}")
     if earlier:
         earlier_title = t._("Earlier alerts (more than {days} days old)").format(
             days=STALE_AFTER.days
         )
         lines += ["", f"<b>{esc(earlier_title)}</b>"]
         for alert in earlier:
-            lines.append(f"🗓 {esc(t.date(alert.date))}: {esc(alert.text.get(t.lang))}")
+            when = esc(t.date(alert.date))
+            lines.append(f"🗓 {when}{t.colon()}{esc(alert.text.get(t.lang))}")
     return lines
 
 

@@ -286,3 +286,16 @@ def test_frances_colour_is_worded_for_an_english_reader(sources: dict[str, Sourc
     assert "Formellement déconseillé (rouge)" in render_card(
         Advisory("ML", sources=(fr,)), sources, tr("fr")
     )
+
+
+def test_french_card_colons_have_their_non_breaking_space(knowledge: Knowledge) -> None:
+    card = render_card(
+        knowledge.advisories["ML"],
+        knowledge.sources,
+        tr("fr"),
+        region_id="bamako",
+        today=dt.date(2026, 11, 25),
+    )
+    assert "30 octobre 2025\u00a0: " in card  # a dated alert
+    assert "niveau 4\u00a0: " in card  # the region asked about, with its reason
+    assert "</a>\u00a0: 🔴" in card  # each government's level
