@@ -22,9 +22,29 @@ RISKS = (
 SEVERITIES = ("info", "warning", "critical")
 EMBASSY_KINDS = ("embassy", "consulate")
 EMERGENCY_SERVICES = ("general", "police", "fire", "ambulance", "tourist_police")
+# The parts of a government's own page that Vigie keeps (OfficialSection.topic), in reading order.
+# "summary": the advisory's own summary (US); "help": getting help, emergency numbers, consular
+# help; "laws": local laws and culture; "disasters": natural disasters and climate.
+OFFICIAL_TOPICS = (
+    "summary",
+    "warnings",
+    "security",
+    "regions",
+    "entry",
+    "health",
+    "laws",
+    "disasters",
+    "help",
+)
 LEVELS = (1, 2, 3, 4)
 # France publishes no numbered levels: its map colours, entered by hand, onto our 1–4.
 FR_MEAE_COLOURS = {"vert": 1, "jaune": 2, "orange": 3, "rouge": 4}
+# The licences official texts are published under, by source (no prose is kept from au-dfat).
+SOURCE_LICENCES = {
+    "us-state": "public-domain-us",
+    "ca-gac": "ogl-canada-2.0",
+    "uk-fcdo": "ogl-uk-3.0",
+}
 # Curated text or an alert older than this is shown as old, and `vigie data check` warns.
 STALE_AFTER = dt.timedelta(days=90)
 
@@ -59,6 +79,44 @@ class SourceRegion:
 
 
 @dataclass(frozen=True, slots=True)
+class Embassy:
+    """An embassy or consulate in the destination."""
+
+    of: str  # whose it is: the ISO code of the country it represents ("GB", "CA")
+    kind: str
+    city: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialSection:
+    """One part of a government's page (GOV.UK's "Health", Canada's "security"), as published.
+
+    `text` is plain text: paragraphs separated by a blank line, sub-headings as lines that start
+    with "## ", list items as lines that start with "- ". `date` is the part's own date when the
+    source gives one, else None (the SourceAdvice's date then applies)."""
+
+    topic: str  # one of OFFICIAL_TOPICS
+    title: str
+    text: str
+    lang: str = "en"
+    url: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyNumber:
+    """A local emergency number as a government gives it ("Ambulance: 104")."""
+
+    service: str  # one of EMERGENCY_SERVICES
+    number: str  # digits and spaces, or a full phone number ("+52 55 5207 4155")
+    label: str = ""  # the source's own words when they say more ("Mexico City Tourist Police")
+
+
+@dataclass(frozen=True, slots=True)
 class SourceAdvice:
     """One government's advice for a destination, as it published it."""
 
@@ -73,19 +131,17 @@ class SourceAdvice:
     risks: tuple[str, ...] = ()
     change_note: str = ""
     regions: tuple[SourceRegion, ...] = ()
+    # The government's own texts, numbers and offices (issue 15), kept beside its level.
+    sections: tuple[OfficialSection, ...] = ()
+    emergency: tuple[EmergencyNumber, ...] = ()
+    offices: tuple[Embassy, ...] = ()  # its own embassies and consulates in the destination
+    licence: str = ""  # the licence its texts are published under (SOURCE_LICENCES)
 
-
-@dataclass(frozen=True, slots=True)
-class Embassy:
-    """An embassy or consulate in the destination."""
-
-    of: str
-    kind: str
-    city: str
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    url: str = ""
+    def sections_on(self, topic: str, lang: str | None = None) -> tuple[OfficialSection, ...]:
+        """This source's sections on `topic` (in `lang` when given)."""
+        return tuple(
+            s for s in self.sections if s.topic == topic and (lang is None or s.lang == lang)
+        )
 
 
 @dataclass(frozen=True, slots=True)

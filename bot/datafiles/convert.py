@@ -20,6 +20,7 @@ from bot.core.model import (
     FR_MEAE_COLOURS,
     LANGS,
     LEVELS,
+    OFFICIAL_TOPICS,
     RISKS,
     SECTIONS,
     SEVERITIES,
@@ -28,6 +29,8 @@ from bot.core.model import (
     Alert,
     CuratedLevel,
     Embassy,
+    EmergencyNumber,
+    OfficialSection,
     Region,
     SourceAdvice,
     SourceRegion,
@@ -255,11 +258,13 @@ def advisory_from_dict(
     return advisory, []
 
 
-def _embassy(r: _Reader, value: Any, path: Path) -> Embassy:
+def _embassy(r: _Reader, value: Any, path: Path, *, official: bool = False) -> Embassy:
+    """A curated embassy (phone checked strictly) or an official office (phone kept as the
+    government wrote it: "+1 (613) 996-8885 / 8886" is still worth showing)."""
     keys = ("of", "kind", "city", "address", "phone", "email", "url")
     t = r.table(value, path, keys)
     phone = r.string(t, "phone", path, required=False)
-    if phone and not _PHONE.match(phone):
+    if phone and not official and not _PHONE.match(phone):
         r.fail((*path, "phone"), f"phone {phone!r} is not a phone number (+country code, digits)")
     email = r.string(t, "email", path, required=False)
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", email):
@@ -321,6 +326,10 @@ def _source(r: _Reader, value: Any, path: Path) -> SourceAdvice:
         "risks",
         "change_note",
         "regions",
+        "licence",
+        "sections",
+        "emergency",
+        "offices",
     )
     t = r.table(value, path, keys)
     level = _french_level(r, t, path) if t.get("source") == "fr-meae" else None
@@ -357,6 +366,46 @@ def _source(r: _Reader, value: Any, path: Path) -> SourceAdvice:
         risks=tuple(sorted(set(risks), key=lambda x: RISKS.index(x) if x in RISKS else 99)),
         change_note=r.string(t, "change_note", path, required=False),
         regions=tuple(regions),
+        sections=tuple(
+            _official_section(r, item, (*path, "sections", i))
+            for i, item in enumerate(r.array(t.get("sections"), (*path, "sections")))
+        ),
+        emergency=tuple(
+            _official_number(r, item, (*path, "emergency", i))
+            for i, item in enumerate(r.array(t.get("emergency"), (*path, "emergency")))
+        ),
+        offices=tuple(
+            _embassy(r, item, (*path, "offices", i), official=True)
+            for i, item in enumerate(r.array(t.get("offices"), (*path, "offices")))
+        ),
+        licence=r.string(t, "licence", path, required=False),
+    )
+
+
+def _official_section(r: _Reader, value: Any, path: Path) -> OfficialSection:
+    t = r.table(value, path, ("topic", "title", "lang", "url", "date", "text"))
+    lang = t.get("lang", "en")
+    if lang not in LANGS:
+        r.fail((*path, "lang"), f"lang must be en or fr, not {lang!r}")
+    return OfficialSection(
+        topic=r.choice(t, "topic", path, OFFICIAL_TOPICS),
+        title=r.string(t, "title", path, required=False),
+        text=r.string(t, "text", path),
+        lang=lang,
+        url=r.url(t, "url", path, required=False),
+        date=r.date(t, "date", path, required=False) if "date" in t else None,
+    )
+
+
+def _official_number(r: _Reader, value: Any, path: Path) -> EmergencyNumber:
+    t = r.table(value, path, ("service", "number", "label"))
+    number = r.string(t, "number", path)
+    if number and not (_EMERGENCY_NUMBER.match(number) or _PHONE.match(number)):
+        r.fail((*path, "number"), f"{number!r} is not a phone number")
+    return EmergencyNumber(
+        service=r.choice(t, "service", path, EMERGENCY_SERVICES),
+        number=number,
+        label=r.string(t, "label", path, required=False),
     )
 
 
@@ -398,20 +447,7 @@ def advisory_to_dict(a: Advisory) -> dict[str, Any]:
     if a.emergency:
         out["emergency"] = dict(a.emergency)
     if a.embassies:
-        out["embassies"] = [
-            _compact(
-                {
-                    "of": e.of,
-                    "kind": e.kind,
-                    "city": e.city,
-                    "address": e.address,
-                    "phone": e.phone,
-                    "email": e.email,
-                    "url": e.url,
-                }
-            )
-            for e in a.embassies
-        ]
+        out["embassies"] = [_embassy_dict(e) for e in a.embassies]
     if a.alerts:
         out["alerts"] = [
             _compact(
@@ -458,11 +494,44 @@ def advisory_to_dict(a: Advisory) -> dict[str, Any]:
                         _compact({"areas": list(g.areas), "level": g.level, "reason": g.reason})
                         for g in s.regions
                     ],
+                    "licence": s.licence,
+                    "sections": [
+                        _compact(
+                            {
+                                "topic": sec.topic,
+                                "title": sec.title,
+                                "lang": sec.lang,
+                                "url": sec.url,
+                                "date": sec.date,
+                                "text": sec.text,
+                            }
+                        )
+                        for sec in s.sections
+                    ],
+                    "emergency": [
+                        _compact({"service": n.service, "number": n.number, "label": n.label})
+                        for n in s.emergency
+                    ],
+                    "offices": [_embassy_dict(e) for e in s.offices],
                 }
             )
             for s in a.sources
         ]
     return out
+
+
+def _embassy_dict(e: Embassy) -> dict[str, Any]:
+    return _compact(
+        {
+            "of": e.of,
+            "kind": e.kind,
+            "city": e.city,
+            "address": e.address,
+            "phone": e.phone,
+            "email": e.email,
+            "url": e.url,
+        }
+    )
 
 
 def _compact(d: dict[str, Any]) -> dict[str, Any]:
