@@ -17,17 +17,19 @@ from tests.e2e.botapi_spec import SPEC_PATH, BotApiSpec, load_spec
 os.environ["VIGIE_SYNC_EVERY"] = "0"
 
 PROJECT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT.parent / "shared"
+# Copies of the team's shared feeds and Bot API spec, with their sources and licences
+# (tests/fixtures/README.md): a clone anywhere runs every test.
+SHARED = PROJECT / "tests" / "fixtures"
 FEEDS = SHARED / "feeds"
 DATA = PROJECT / "data"
 TODAY = dt.date(2026, 11, 24)
 
 
 def shared_file(relative: str) -> Path:
-    """A file of ../shared/, or skip the test saying why."""
+    """A fixture file of tests/fixtures/ (skip, saying why, if a licence kept it out)."""
     path = SHARED / relative
     if not path.exists():
-        pytest.skip(f"{path} is absent: the team's shared fixtures live beside the project")
+        pytest.skip(f"{path} is absent from tests/fixtures/")
     return path
 
 
@@ -43,7 +45,7 @@ def spec() -> BotApiSpec:
     skip when the team's shared folder is absent."""
     loaded = load_spec()
     if loaded is None:
-        pytest.skip(f"Bot API spec not found at {SPEC_PATH}: ../shared/botapi is absent")
+        pytest.skip(f"Bot API spec not found at {SPEC_PATH}")
     return loaded
 
 

@@ -1,6 +1,6 @@
 """The machine-readable Telegram Bot API spec, and a checker for the requests a bot sends.
 
-`load_spec()` reads ``../shared/botapi/api-10.0.json`` (relative to the project root; the Bot API
+`load_spec()` reads ``tests/fixtures/botapi/api-10.0.json`` (a copy of the team's spec; the Bot API
 version python-telegram-bot 22.8 implements) and returns ``None`` when it is absent, so the e2e
 tests can skip in a clone outside the team. `BotApiSpec.check()` turns a request into a list of
 human-readable violations: unknown method or parameter, missing required field, wrong type, a
@@ -35,7 +35,7 @@ __all__ = [
     "utf16_len",
 ]
 
-SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "botapi"
+SPEC_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "botapi"
 SPEC_PATH = SPEC_DIR / "api-10.0.json"
 
 PRIMITIVES = frozenset({"Integer", "String", "Boolean", "Float", "InputFile"})

@@ -14,7 +14,7 @@ from tests.conftest import shared_file
 
 @pytest.fixture(scope="module")
 def au_entries() -> dict[str, FeedEntry]:
-    raw = shared_file("feeds/au-smartraveller_2026-04.json").read_bytes()
+    raw = shared_file("feeds/au-smartraveller-shape.json").read_bytes()
     return {e.name: e for e in au_dfat.parse_feed(raw).entries}
 
 

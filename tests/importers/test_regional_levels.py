@@ -12,7 +12,7 @@ from bot.core.model import SourceAdvice, SourceRegion
 from bot.importers import au_dfat, us_state
 from tests.conftest import shared_file
 
-AU_FEED = "feeds/au-smartraveller_2026-04.json"
+AU_FEED = "feeds/au-smartraveller-shape.json"
 US_FEED = "feeds/us-state-dept_2025-10-07.xml"
 US_2026_SAMPLE = "feeds/2026-10-07/us/TAsTWs-sample.xml"
 

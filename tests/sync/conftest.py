@@ -180,7 +180,7 @@ def official_files() -> dict[str, bytes]:
             shared_file(f"{root}/us/TAsTWs-sample.xml").read_bytes(),
             shared_file("feeds/us-state-dept_2025-10-07.xml").read_bytes(),
         ),
-        AU: shared_file("feeds/au-smartraveller_2026-04.json").read_bytes(),
+        AU: shared_file("feeds/au-smartraveller-shape.json").read_bytes(),
     }
     ca_real = {
         p.stem.removeprefix("cta-cap-").upper(): json.loads(p.read_bytes())
