@@ -169,7 +169,9 @@ def respond_to_understood(
         state = replace(state, pending_intent=intent, pending_at=now)
         return Reply(esc(question), lang, state=state, unmatched="place")
     until = parse_until(text, now.date()) if intent == "subscribe" else None
-    return answer_for(intent, code, region, knowledge, t, state, until=until, today=now.date())
+    return answer_for(
+        intent, code, region, knowledge, t, state, until=until, today=now.date(), question=text
+    )
 
 
 def answer_for(
@@ -182,9 +184,11 @@ def answer_for(
     *,
     until: dt.date | None = None,
     today: dt.date | None = None,
+    question: str = "",
 ) -> Reply:
     """Answer `intent` about destination `code` (and region); `until` ends a subscription;
-    `today` dates the card's freshness (else `knowledge.today`)."""
+    `today` dates the card's freshness (else `knowledge.today`); `question`, the traveller's
+    words, chooses the officials' paragraphs a section quotes."""
     advisory = knowledge.advisories.get(code)
     if intent == "subscribe":
         return _subscribe(code, region, knowledge, t, state, until=until)
@@ -199,7 +203,9 @@ def answer_for(
         )
         return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
     if intent in INTENT_SECTION:
-        return section_reply(advisory, INTENT_SECTION[intent], knowledge, t, state, today=today)
+        return section_reply(
+            advisory, INTENT_SECTION[intent], knowledge, t, state, today=today, question=question
+        )
     return card_reply(advisory, region, knowledge, t, state, today=today)
 
 
@@ -263,10 +269,12 @@ def section_reply(
     state: UserState,
     *,
     today: dt.date | None = None,
+    question: str = "",
 ) -> Reply:
-    """One section, with a way back to the card and to the other sections."""
+    """One section (the officials' paragraphs chosen for `question`), with a way back to the
+    card and to the other sections."""
     today = today or knowledge.today
-    text = render_section(advisory, section, knowledge.sources, t, today=today)
+    text = render_section(advisory, section, knowledge.sources, t, today=today, question=question)
     code = advisory.code
     others = [
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
@@ -487,7 +495,7 @@ def emergency_for(
 ) -> Reply:
     """The emergency numbers, what to do and the embassies for destination `code`."""
     advisory = knowledge.advisories.get(code)
-    text = render_emergency(advisory, code, kind, t)
+    text = render_emergency(advisory, code, kind, t, knowledge.sources, today=knowledge.today)
     state = replace(state, last_country=code, last_region=region)
     if advisory is None:
         return Reply(text, t.lang, state=state)

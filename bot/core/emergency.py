@@ -3,8 +3,13 @@ for the kind of emergency (kidnapping, robbery, arrest, passport, injury). Pure 
 
 from __future__ import annotations
 
-from bot.core.model import Advisory
-from bot.core.render import embassy_lines, emergency_lines, esc, fit, flag, paragraphs
+import datetime as dt
+from collections.abc import Mapping
+
+from bot.core.model import Advisory, SourceInfo
+from bot.core.official import nationalities, offices, official_answer
+from bot.core.render import MAX_MESSAGE, emergency_lines, esc, fit, flag, paragraphs
+from bot.core.render_official import excerpt_lines, office_lines, other_nationals_lines
 from bot.i18n import N_, Tr
 
 # The kinds the message reader reports in Understanding.detail for an emergency.
@@ -70,11 +75,28 @@ def what_to_do(kind: str | None, t: Tr) -> list[str]:
     return [*lines, t._(_ALWAYS)]
 
 
-def render_emergency(advisory: Advisory | None, code: str, kind: str | None, t: Tr) -> str:
-    """Numbers first, then what to do, then the embassies and the curated contacts text."""
+# Kinds of emergency where a person needs care: the ambulance leads and where to find care follows.
+_CARE_KINDS = ("injury", "medical")
+_CARE_BUDGET = 900
+
+
+def render_emergency(
+    advisory: Advisory | None,
+    code: str,
+    kind: str | None,
+    t: Tr,
+    sources: Mapping[str, SourceInfo] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> str:
+    """Numbers first (ours where checked, else each government's, with its name and date), then
+    what to do, where to find care for a sick or injured person, then the embassies (curated,
+    then the governments' own) and where a traveller of another nationality finds theirs."""
+    sources = sources or {}
     title = t._("Emergency {country_in}").format(**t.country_args(code))
     lines = [f"🚨 <b>{esc(title)}</b>", ""]
-    numbers = emergency_lines(advisory, t) if advisory else []
+    first = ("ambulance", "general") if kind in _CARE_KINDS else ("general", "police")
+    numbers = emergency_lines(advisory, t, sources, first=first) if advisory else []
     if numbers:
         lines += numbers
     else:
@@ -86,14 +108,25 @@ def render_emergency(advisory: Advisory | None, code: str, kind: str | None, t: 
     todo_title = t._("What to do")
     lines += ["", f"<b>{esc(todo_title)}</b>"]
     lines += [f"• {esc(line)}" for line in what_to_do(kind, t)]
-    embassies = embassy_lines(advisory, t) if advisory else []
-    if embassies:
+    if advisory is not None and kind in _CARE_KINDS:
+        care = official_answer(advisory, "health", t.lang, "hospital care", budget=_CARE_BUDGET)
+        if care.excerpts:
+            care_title = t._("Where to find care")
+            lines += ["", f"<b>🏥 {esc(care_title)}</b>"]
+            lines += excerpt_lines(care, sources, t, today=today)[1:]
+    listed = offices(advisory) if advisory else []
+    if listed:
         embassies_title = t._("Embassies and consulates")
-        lines += ["", f"<b>{esc(embassies_title)}</b>", *embassies]
+        lines += ["", f"<b>{esc(embassies_title)}</b>", *office_lines(listed, sources, t)]
+    lines += ["", *other_nationals_lines(nationalities(listed), t)]
     contacts = advisory.sections.get("contacts") if advisory else None
-    if contacts is not None:
+    if contacts is not None and _u16_len("\n".join(lines)) < MAX_MESSAGE - 600:
         lines += ["", paragraphs(contacts.get(t.lang))]
     return fit("\n".join(lines))
+
+
+def _u16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def render_emergency_without_place(kind: str | None, t: Tr) -> str:

@@ -9,7 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.core.excerpt import why_sentence
+from bot.core.html import esc, flag, link
 from bot.core.model import STALE_AFTER, Advisory, Region, SourceAdvice, SourceInfo
+from bot.core.official import emergency_numbers, nationalities, offices, official_answer
+from bot.core.render_official import (
+    excerpt_lines,
+    number_lines,
+    office_lines,
+    other_nationals_lines,
+)
 from bot.i18n import N_, Tr
 
 MAX_MESSAGE = 4096
@@ -40,32 +48,6 @@ SECTION_TITLES = {
 }
 SECTION_EMOJI = {"security": "🛡", "health": "🩺", "entry": "🛂", "leaving": "✈️", "contacts": "☎️"}
 SEVERITY_EMOJI = {"critical": "🚨", "warning": "⚠️", "info": "ℹ️"}
-EMERGENCY_NAMES = {
-    "general": N_("Emergencies"),
-    "police": N_("Police"),
-    "fire": N_("Fire brigade"),
-    "ambulance": N_("Ambulance"),
-    "tourist_police": N_("Tourist police"),
-}
-
-
-def esc(text: str) -> str:
-    """Escape text for Telegram's HTML parse mode."""
-    return html.escape(text, quote=True)
-
-
-def link(url: str, label: str) -> str:
-    """An HTML link (only http(s) URLs become links)."""
-    if not url.startswith(("https://", "http://")):
-        return esc(label)
-    return f'<a href="{esc(url)}">{esc(label)}</a>'
-
-
-def flag(code: str) -> str:
-    """The flag emoji of an ISO code (a white flag where there is none, e.g. Kosovo's XK)."""
-    if len(code) != 2 or not code.isalpha() or code == "XK":
-        return "🏳"
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
 
 
 def level_badge(level: int | None, t: Tr) -> str:
@@ -366,9 +348,12 @@ def render_section(
     t: Tr,
     *,
     today: dt.date | None = None,
+    question: str = "",
 ) -> str:
-    """One curated section (marked when its review is older than STALE_AFTER); where we hold no
-    checked text, say so and link the official pages."""
+    """One section: our curated text first (marked when its review is older than STALE_AFTER),
+    then what each government says on it, cut to the paragraphs that answer `question`, with
+    who said it and when. Where nobody wrote anything on it, say so and link the official
+    pages."""
     heading = f"{t._(SECTION_TITLES[section])} — {t.country(advisory.code)}"
     lines = [f"{SECTION_EMOJI[section]} <b>{esc(heading)}</b>", ""]
     text = advisory.sections.get(section)
@@ -379,11 +364,19 @@ def render_section(
             " anything newer."
         ).format(ago=t.ago(advisory.reviewed, today), date=t.date(advisory.reviewed))
         lines += [f"⏳ <b>{esc(old)}</b>", ""]
+    contacts: list[str] = []
     if section == "contacts":
-        lines += _contacts(advisory, t)
+        contacts = _contacts(advisory, sources, t)
+        lines += contacts
     if text is not None:
         lines.append(paragraphs(text.get(t.lang)))
-    elif section != "contacts" or not (advisory.embassies or advisory.emergency):
+    used = _u16(strip_tags("\n".join(lines)))
+    answer = official_answer(
+        advisory, section, t.lang, question, budget=max(MAX_MESSAGE - used - 600, 0)
+    )
+    lines += excerpt_lines(answer, sources, t, today=today)
+    quoted = {e.source for e in answer.excerpts} | {a.source for a, _ in answer.linked}
+    if text is None and not answer.excerpts and not contacts:
         none = t._(
             "We hold no checked information on this for this country."
             " Please read the official advice:"
@@ -391,50 +384,46 @@ def render_section(
         lines.append(esc(none))
         lines += _official_links(advisory, sources, t)
     if section == "security":
-        lines += _official_summaries(advisory, sources, t)
-    return fit("\n".join(lines).strip())
+        lines += _official_summaries(advisory, sources, t, skip=quoted)
+    return fit(re.sub(r"\n{3,}", "\n\n", "\n".join(lines).strip()))
 
 
-def _contacts(advisory: Advisory, t: Tr) -> list[str]:
-    lines = emergency_lines(advisory, t)
+def _contacts(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+    """Emergency numbers, then the embassies (curated first, then the governments' own), then
+    where a traveller of another nationality finds their own."""
+    lines = emergency_lines(advisory, t, sources)
     if lines:
         lines.append("")
-    lines += embassy_lines(advisory, t)
-    if advisory.embassies:
-        lines.append("")
+    listed = offices(advisory)
+    if listed:
+        embassies_title = t._("Embassies and consulates")
+        lines += [f"<b>{esc(embassies_title)}</b>", *office_lines(listed, sources, t), ""]
+        lines += [*other_nationals_lines(nationalities(listed), t), ""]
     return lines
 
 
-def emergency_lines(advisory: Advisory, t: Tr) -> list[str]:
-    """The destination's emergency numbers, under their title (none when we hold none)."""
-    if not advisory.emergency:
+def emergency_lines(
+    advisory: Advisory,
+    t: Tr,
+    sources: Mapping[str, SourceInfo] | None = None,
+    *,
+    first: tuple[str, ...] = (),
+) -> list[str]:
+    """The destination's emergency numbers under their title: ours where a maintainer checked
+    them, else each government's with its name and date (none when nobody gives any)."""
+    numbers = emergency_numbers(advisory, first=first)
+    if not numbers:
         return []
     emergency_title = t._("Emergency numbers")
-    lines = [f"<b>{esc(emergency_title)}</b>"]
-    for service, number in advisory.emergency.items():
-        service_name = esc(t._(EMERGENCY_NAMES[service]))
-        lines.append(f"• {service_name}{t.colon()}<b>{esc(number)}</b>")
-    return lines
+    return [f"<b>{esc(emergency_title)}</b>", *number_lines(numbers, sources or {}, t)]
 
 
-def embassy_lines(advisory: Advisory, t: Tr) -> list[str]:
-    """Each embassy and consulate with its address, phone, e-mail and link."""
-    lines = []
-    for embassy in advisory.embassies:
-        if embassy.kind == "consulate":
-            what = t._("Consulate of {country_the} in {city}")
-        else:
-            what = t._("Embassy of {country_the} in {city}")
-        name = what.format(**t.country_args(embassy.of), city=embassy.city)
-        head = link(embassy.url, name) if embassy.url else esc(name)
-        lines.append(f"{flag(embassy.of)} <b>{head}</b>")
-        if embassy.address:
-            lines.append(f"   {esc(embassy.address)}")
-        if embassy.phone:
-            lines.append(f"   ☎️ {esc(embassy.phone)}")
-        if embassy.email:
-            lines.append(f"   ✉️ {esc(embassy.email)}")
-    return lines
+def embassy_lines(
+    advisory: Advisory, t: Tr, sources: Mapping[str, SourceInfo] | None = None
+) -> list[str]:
+    """Each embassy and consulate (curated, then the governments' own listings) with its
+    address, phone, e-mail and link."""
+    return office_lines(offices(advisory), sources or {}, t)
 
 
 def _official_links(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
@@ -446,10 +435,16 @@ def _official_links(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr
     ]
 
 
-def _official_summaries(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+def _official_summaries(
+    advisory: Advisory,
+    sources: Mapping[str, SourceInfo],
+    t: Tr,
+    *,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
     lines = []
     for advice in advisory.sources:
-        if not advice.summary:
+        if not advice.summary or advice.source in skip:
             continue
         info = sources.get(advice.source)
         name = info.name.get(t.lang) if info else advice.source
