@@ -19,7 +19,7 @@ from bot.core.model import (
     SourceAdvice,
     Text,
 )
-from bot.core.official import choose, emergency_numbers, focus_of, official_answer, offices
+from bot.core.official import choose, emergency_numbers, focus_of, offices, official_answer
 from bot.core.render import MAX_MESSAGE, render_section, strip_tags
 from bot.core.reply import UserState
 from bot.i18n import tr
