@@ -8,7 +8,7 @@ COUNTRY ?=
 # The exact versions the tests ran with: every install uses them (`make lock` refreshes them).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean lock
+.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean lock browse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,18 @@ pytest: $(TEST_STAMP)
 
 publish: $(STAMP)
 	$(BIN)/vigie data publish
+
+# Maintainers browse the published database in a browser, read-only: a consistent snapshot
+# (SQLite's online backup: safe while the bot runs) served by Datasette on 127.0.0.1 with the
+# users' tables and SQL off (deploy/datasette.yml). A fresh clone publishes data/ first.
+BROWSE_DB ?= $(or $(VIGIE_DB),data/vigie.db)
+BROWSE_PORT ?= 8001
+browse: $(STAMP)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[browse]'
+	@test -f $(BROWSE_DB) || $(BIN)/vigie --db $(BROWSE_DB) data publish --who make-browse
+	$(BIN)/python -m bot.store.snapshot $(BROWSE_DB) $(VENV)/browse/vigie.db
+	$(BIN)/datasette serve --immutable $(VENV)/browse/vigie.db --metadata deploy/datasette.yml \
+		--host 127.0.0.1 --port $(BROWSE_PORT)
 
 bench: $(TEST_STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

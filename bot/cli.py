@@ -220,6 +220,44 @@ def data_unmatched(ctx: click.Context, limit: int) -> None:
         click.echo(f"{row.count:5d}  {row.lang}  no {row.kind:6s}  {row.text}")
 
 
+@data.command("coverage")
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
+@click.pass_context
+def data_coverage(ctx: click.Context, as_json: bool) -> None:
+    """Per destination and topic: curated text, official text (which governments, how many days
+    old) or nothing; where the emergency numbers come from; then the curated files to review
+    first. Reads the published database, or data/ when there is none yet (no subscribers)."""
+    from bot.core.coverage import coverage_report, format_report
+    from bot.datafiles.files import DataError, read_all
+
+    settings = _settings(ctx)
+    subscribers: dict[str, int] = {}
+    if settings.db_path.exists():
+        from bot.store.advisories import load_advisories
+        from bot.store.coverage import active_subscribers
+        from bot.store.db import open_db
+
+        db = open_db(settings.db_path)
+        advisories = load_advisories(db)
+        subscribers = active_subscribers(db)
+        db.close()
+        origin = str(settings.db_path)
+    else:
+        try:
+            advisories = {a.code: a for a in read_all(settings.data_dir, None)}
+        except DataError as error:
+            raise click.ClickException(
+                f"{len(error.problems)} problem(s) in the data files"
+            ) from error
+        origin = f"{settings.data_dir} (no database yet: subscribers unknown)"
+    report = coverage_report(advisories, subscribers, _today())
+    if as_json:
+        click.echo(json.dumps({"from": origin, **report.as_json()}, ensure_ascii=False))
+    else:
+        click.echo(f"From {origin}, on {_today().isoformat()}.")
+        click.echo(format_report(report))
+
+
 # --- understand, chat, run ----------------------------------------------------------------------
 
 

@@ -89,6 +89,10 @@ class Embassy:
     phone: str = ""
     email: str = ""
     url: str = ""
+    # The office's own name as its government writes it ("British High Commission Nairobi",
+    # "Embassy of Canada in Bangkok"; "Ambassade du Canada à Bangkok"), when it gives one.
+    name: str = ""
+    name_fr: str = ""
 
 
 @dataclass(frozen=True, slots=True)

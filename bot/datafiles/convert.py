@@ -261,7 +261,7 @@ def advisory_from_dict(
 def _embassy(r: _Reader, value: Any, path: Path, *, official: bool = False) -> Embassy:
     """A curated embassy (phone checked strictly) or an official office (phone kept as the
     government wrote it: "+1 (613) 996-8885 / 8886" is still worth showing)."""
-    keys = ("of", "kind", "city", "address", "phone", "email", "url")
+    keys = ("of", "kind", "city", "address", "phone", "email", "url", "name", "name_fr")
     t = r.table(value, path, keys)
     phone = r.string(t, "phone", path, required=False)
     if phone and not official and not _PHONE.match(phone):
@@ -277,6 +277,8 @@ def _embassy(r: _Reader, value: Any, path: Path, *, official: bool = False) -> E
         phone=phone,
         email=email,
         url=r.url(t, "url", path, required=False),
+        name=r.string(t, "name", path, required=False),
+        name_fr=r.string(t, "name_fr", path, required=False),
     )
 
 
@@ -530,6 +532,8 @@ def _embassy_dict(e: Embassy) -> dict[str, Any]:
             "phone": e.phone,
             "email": e.email,
             "url": e.url,
+            "name": e.name,
+            "name_fr": e.name_fr,
         }
     )
 

@@ -1,15 +1,25 @@
 """Canada's travel advice (data.international.gc.ca): the index of every country
-(`index-updated.json`) and one country in full (`cta-cap-<iso>.json`), with Canada's official
-French (`fra`) used for French readers when the file carries it."""
+(`index-updated.json`) and one country in full (`cta-cap-<iso>.json`): its level, its regions,
+its sections (security, entry and exit, health, laws and culture, natural disasters and climate,
+help abroad) with the emergency numbers they give, and Canada's offices, in English and in
+Canada's official French (`fra`) when the file carries it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
+import unicodedata
 from typing import Any
 
-from bot.core.model import SourceAdvice, SourceRegion
+from bot.core.model import (
+    SOURCE_LICENCES,
+    Embassy,
+    EmergencyNumber,
+    OfficialSection,
+    SourceAdvice,
+    SourceRegion,
+)
 from bot.datafiles.convert import known_codes
 from bot.importers.common import (
     FeedEntry,
@@ -21,7 +31,10 @@ from bot.importers.common import (
     risks_in,
     shorten,
 )
+from bot.importers.emergency_numbers import block_after_heading, numbers_in_block
 from bot.importers.html_blocks import Node, parse_html
+from bot.importers.official_parts import keep_valid, section
+from bot.importers.official_text import html_to_text
 
 SOURCE = "ca-gac"
 INDEX_URL = "https://data.international.gc.ca/travel-voyage/index-updated.json"
@@ -37,6 +50,33 @@ _PHRASE_LEVELS = (  # the longer phrase first: "avoid all travel" starts neither
     ("take normal security precautions", 1),
 )
 _GENERIC_HEADING = re.compile(r"^(?:regional advisor(?:y|ies)|avis régional)$", re.IGNORECASE)
+PAGE_URL = {
+    "en": "https://travel.gc.ca/destinations/{slug}",
+    "fr": "https://voyage.gc.ca/destinations/{slug}",
+}
+# Canada's sections in the order of its page: (topic, English title, French title, the words its
+# key is recognised by). Keys are read tolerantly ("disasters-climate" and
+# "natural-disasters-climate" alike); "advisories" is the risk level and its regions.
+_SECTIONS = (
+    ("summary", "Risk levels", "Niveaux de risque", ("advisories", "avis")),
+    ("security", "Safety and security", "Sécurité", ("security", "securite", "safety")),
+    (
+        "entry",
+        "Entry and exit requirements",
+        "Exigences d’entrée et de sortie",
+        ("entry", "exit", "entree", "sortie"),
+    ),
+    ("health", "Health", "Santé", ("health", "sante")),
+    ("laws", "Laws and culture", "Lois et culture", ("laws", "law", "culture", "lois")),
+    (
+        "disasters",
+        "Natural disasters and climate",
+        "Catastrophes naturelles et climat",
+        ("disasters", "disaster", "climate", "catastrophes", "climat"),
+    ),
+)
+_HELP_TITLES = {"en": "Assistance", "fr": "Assistance"}
+_OFFICE_KIND_WORDS = ("consul",)  # "Consulate General of Canada", "Consul honoraire du Canada"
 _MONTHS = [
     *("january", "february", "march", "april", "may", "june"),
     *("july", "august", "september", "october", "november", "december"),
@@ -103,30 +143,128 @@ def parse_country(raw: bytes) -> FeedEntry:
     eng = body.get("eng")
     if not isinstance(eng, dict) or not eng.get("advisories"):
         raise FeedRefused(f"Canada country file {code}: no English advice ('eng.advisories')")
-    fra = body.get("fra") if isinstance(body.get("fra"), dict) else {}
+    fra: dict[str, Any] = body["fra"] if isinstance(body.get("fra"), dict) else {}
     level = _STATE_TO_LEVEL[state]
     summary, regions = _advisories(eng.get("advisories", ""), level)
     if body.get("has-regional-advisory") and not regions:
         _, regions = _advisories(eng.get("security", ""), level)
     summary_fr, _ = _advisories(fra.get("advisories", ""), level) if fra else ("", ())
     label = _text(eng.get("advisory-text", ""))
-    slug = eng.get("url-slug") or ""
-    return FeedEntry(
-        (code,),
-        SourceAdvice(
-            source=SOURCE,
-            label=label.capitalize() if label.isupper() else label,
-            level=level,
-            date=_date(eng.get("friendly-date"), data.get("metadata")),
-            url=f"https://travel.gc.ca/destinations/{slug}",
-            summary=shorten(summary),
-            summary_lang="en",
-            summary_fr=shorten(summary_fr),
-            risks=risks_in(_due_to(summary)),
-            change_note=shorten(_text(eng.get("recent-updates", "")), 300),
-            regions=regions,
-        ),
-        _text(eng.get("name", code)),
+    slug = str(eng.get("url-slug") or "")
+    url = PAGE_URL["en"].format(slug=slug)
+    blocks = {"en": eng, "fr": fra} if fra else {"en": eng}
+    sections: list[OfficialSection] = []
+    for lang, block in blocks.items():
+        slug_fr = str(block.get("url-slug") or "") if lang == "fr" else ""
+        page = PAGE_URL["fr"].format(slug=slug_fr) if slug_fr else url
+        sections.extend(official_sections(block, lang, page))
+    advice = SourceAdvice(
+        source=SOURCE,
+        label=label.capitalize() if label.isupper() else label,
+        level=level,
+        date=_date(eng.get("friendly-date"), data.get("metadata")),
+        url=url,
+        summary=shorten(summary),
+        summary_lang="en",
+        summary_fr=shorten(summary_fr),
+        risks=risks_in(_due_to(summary)),
+        change_note=shorten(_text(eng.get("recent-updates", "")), 300),
+        regions=regions,
+        sections=tuple(sections),
+        emergency=emergency_numbers(tuple(sections)),
+        offices=canada_offices(eng, fra),
+        licence=SOURCE_LICENCES[SOURCE],
+    )
+    return FeedEntry((code,), keep_valid(advice), _text(eng.get("name", code)))
+
+
+def _key_words(key: str) -> set[str]:
+    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+    return set(re.split(r"[^a-z]+", ascii_key)) - {""}
+
+
+def official_sections(block: dict[str, Any], lang: str, url: str) -> list[OfficialSection]:
+    """One language's sections (`eng` or `fra`): each of Canada's text fields found by its key's
+    words, then "offices-help-abroad" (its opening and closing text). A field that is absent or
+    empty is "not published": no section."""
+    found: list[OfficialSection] = []
+    taken: set[str] = set()
+    for topic, title_en, title_fr, words in _SECTIONS:
+        for key, value in block.items():
+            if key in taken or not isinstance(value, str) or "office" in key:
+                continue
+            if _key_words(key) & set(words):
+                taken.add(key)
+                made = section(
+                    topic, title_fr if lang == "fr" else title_en, html_to_text(value), lang, url
+                )
+                if made is not None:
+                    found.append(made)
+    help_block = next(
+        (v for k, v in block.items() if "help" in _key_words(k) or "aide" in _key_words(k)), None
+    )
+    if isinstance(help_block, dict):
+        parts = [help_block.get(k) for k in ("opening-text", "closing-text")]
+        text = "\n\n".join(t for t in (html_to_text(p) for p in parts) if t)
+        made = section("help", _HELP_TITLES[lang], text, lang, url)
+        if made is not None:
+            found.append(made)
+    return found
+
+
+def emergency_numbers(sections: tuple[OfficialSection, ...]) -> tuple[EmergencyNumber, ...]:
+    """The numbers of an "Emergency services" block ("Services d’urgence" in French), the
+    English sections first: security, then the others."""
+    ordered = sorted(sections, key=lambda s: (s.lang != "en", s.topic != "security"))
+    for part in ordered:
+        block = block_after_heading(part.text)
+        numbers = numbers_in_block(block) if block else ()
+        if numbers:
+            return numbers
+    return ()
+
+
+def canada_offices(eng: dict[str, Any], fra: dict[str, Any]) -> tuple[Embassy, ...]:
+    """Canada's offices for this destination (`offices`, in each language block or with `eng`
+    and `fra` inside each office), each named in English and, when given, in French."""
+    english = [o for o in eng.get("offices") or [] if isinstance(o, dict)]
+    french = [o for o in (fra.get("offices") or []) if isinstance(o, dict)] if fra else []
+    offices: list[Embassy] = []
+    for at, office in enumerate(english):
+        en: dict[str, Any] = office["eng"] if isinstance(office.get("eng"), dict) else office
+        fr: dict[str, Any] = french[at] if at < len(french) else {}
+        if isinstance(office.get("fra"), dict):
+            fr = office["fra"]
+        made = _office(en, fr)
+        if made is not None and made not in offices:
+            offices.append(made)
+    return tuple(offices)
+
+
+def _field(office: dict[str, Any], key: str) -> str:
+    return re.sub(r"\s+", " ", html_to_text(str(office.get(key) or ""))).strip()
+
+
+def _office(en: dict[str, Any], fr: dict[str, Any]) -> Embassy | None:
+    kind_words = _field(en, "type")
+    city = _field(en, "city")
+    if not city or not kind_words:
+        return None
+    kind = "consulate" if any(w in kind_words.lower() for w in _OFFICE_KIND_WORDS) else "embassy"
+    address = re.sub(r"\s*\n\s*", ", ", html_to_text(str(en.get("address") or ""))).strip(", ")
+    email = _field(en, "email-1")
+    url = _field(en, "internet")
+    fr_type, fr_city = _field(fr, "type"), _field(fr, "city") or city
+    return Embassy(
+        of="CA",
+        kind=kind,
+        city=city,
+        address=re.sub(r"(?:,\s*){2,}", ", ", address),
+        phone=_field(en, "tel-legacy"),
+        email=email if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email) else "",
+        url=url if re.match(r"https?://[^\s/]+\.[^\s]+$", url) else "",
+        name=f"{kind_words} in {city}",
+        name_fr=f"{fr_type} à {fr_city}" if fr_type else "",
     )
 
 

@@ -1,13 +1,25 @@
 """The UK's foreign travel advice (GOV.UK Content API): the index of every country and one
-country's page, whose "Warnings and insurance" part lists the areas the FCDO advises against."""
+country's page: its level, the areas the FCDO advises against ("Warnings and insurance"), every
+part as an official section, the local emergency numbers and the British office ("Getting
+help")."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import unicodedata
+from pathlib import Path
 from typing import Any
 
-from bot.core.model import SourceAdvice, SourceRegion
+from bot.core.model import (
+    SOURCE_LICENCES,
+    Embassy,
+    EmergencyNumber,
+    OfficialSection,
+    SourceAdvice,
+    SourceRegion,
+)
 from bot.importers.common import (
     FeedEntry,
     FeedRefused,
@@ -17,8 +29,11 @@ from bot.importers.common import (
     require_count,
     shorten,
 )
+from bot.importers.emergency_numbers import block_after_heading, numbers_in_block
 from bot.importers.html_blocks import Node, parse_html
 from bot.importers.names import resolve_name
+from bot.importers.official_parts import keep_valid, section
+from bot.importers.official_text import html_to_text
 
 SOURCE = "uk-fcdo"
 INDEX_URL = "https://www.gov.uk/api/content/foreign-travel-advice"
@@ -36,6 +51,54 @@ _AGAINST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _DUE_TO = re.compile(r"^\s*(?:due to|because of)\s+(?P<reason>.+?),\s*(?:the\s+)?FCDO\b", re.I)
+PAGE_URL = "https://www.gov.uk/foreign-travel-advice/{slug}"
+# Each part of a country page, by its slug, as one of our topics (OFFICIAL_TOPICS). Pages before
+# 2023 had "summary", "terrorism", "local-laws-and-customs", "natural-disasters" parts.
+PART_TOPICS = {
+    "warnings-and-insurance": "warnings",
+    "summary": "warnings",
+    "entry-requirements": "entry",
+    "safety-and-security": "security",
+    "terrorism": "security",
+    "regional-risks": "regions",
+    "health": "health",
+    "local-laws-and-customs": "laws",
+    "natural-disasters": "disasters",
+    "natural-disasters-and-climate": "disasters",
+    "getting-help": "help",
+    "travel-advice-help-and-support": "help",
+}
+# A part whose slug is not in PART_TOPICS: its topic from the words of its slug (first match);
+# parts that match none ("money") are left out.
+_TOPIC_WORDS = (
+    ("warning", "warnings"),
+    ("entry", "entry"),
+    ("visa", "entry"),
+    ("safety", "security"),
+    ("security", "security"),
+    ("terror", "security"),
+    ("region", "regions"),
+    ("health", "health"),
+    ("law", "laws"),
+    ("custom", "laws"),
+    ("disaster", "disasters"),
+    ("climate", "disasters"),
+    ("help", "help"),
+)
+# A British office's contact page, named by its slug: ".../posts/kenya/british-high-commission-
+# nairobi" (since 2024) or ".../world/organisations/british-embassy-havana".
+_OFFICE_LINK = re.compile(
+    r"/(?:posts/[a-z0-9-]+|world/organisations)/(?P<office>british-(?P<kind>embassy|high-commission|"
+    r"deputy-high-commission|consulate-general|consulate)-(?P<city>[a-z0-9-]+?))/?(?:[?#].*)?$"
+)
+_OFFICE_KINDS = {
+    "embassy": ("embassy", "British Embassy"),
+    "high-commission": ("embassy", "British High Commission"),
+    "deputy-high-commission": ("consulate", "British Deputy High Commission"),
+    "consulate-general": ("consulate", "British Consulate General"),
+    "consulate": ("consulate", "British Consulate"),
+}
+_CITIES_FILE = Path(__file__).resolve().parents[2] / "data" / "places" / "cities.tsv"
 
 
 def country_url(key: str) -> str:
@@ -141,29 +204,124 @@ def parse_country(raw: bytes) -> FeedEntry:
     level = level_from_alert_status(statuses)
     note = clean_text(details.get("change_description") or "")
     note = note.removeprefix("Latest update:").strip()
-    warnings = _warnings_part(details.get("parts") or [])
+    parts = [p for p in details.get("parts") or [] if isinstance(p, dict)]
+    warnings = _warnings_part(parts)
     summary, regions = _against(warnings, level, codes, slug) if warnings else ("", ())
-    return FeedEntry(
-        codes,
-        SourceAdvice(
-            source=SOURCE,
-            label=_LABELS[level],
-            level=level,
-            date=_date(data.get("public_updated_at") or details.get("updated_at")),
-            url=f"https://www.gov.uk/foreign-travel-advice/{slug}",
-            summary=shorten(summary or note, 500),
-            summary_lang="en",
-            change_note=shorten(note, 300),
-            regions=regions,
-        ),
-        name,
+    sections = official_sections(parts, slug)
+    advice = SourceAdvice(
+        source=SOURCE,
+        label=_LABELS[level],
+        level=level,
+        date=_date(data.get("public_updated_at") or details.get("updated_at")),
+        url=PAGE_URL.format(slug=slug),
+        summary=shorten(summary or note, 500),
+        summary_lang="en",
+        change_note=shorten(note, 300),
+        regions=regions,
+        sections=sections,
+        emergency=emergency_numbers(sections),
+        offices=british_offices(parts, codes),
+        licence=SOURCE_LICENCES[SOURCE],
     )
+    return FeedEntry(codes, keep_valid(advice), name)
 
 
-def _warnings_part(parts: list[Any]) -> str:
+def official_sections(parts: list[dict[str, Any]], slug: str) -> tuple[OfficialSection, ...]:
+    """Every part of the page as plain text, with its own URL; parts with no text or no topic
+    are left out (a part GOV.UK does not publish is simply absent)."""
+    out = []
+    for part in parts:
+        part_slug = str(part.get("slug") or "")
+        topic = _topic(part_slug)
+        if topic is None or not re.fullmatch(r"[a-z0-9-]+", part_slug):
+            continue
+        made = section(
+            topic,
+            html_to_text(part.get("title")) or part_slug.replace("-", " ").capitalize(),
+            html_to_text(part.get("body")),
+            "en",
+            f"{PAGE_URL.format(slug=slug)}/{part_slug}",
+        )
+        if made is not None:
+            out.append(made)
+    return tuple(out)
+
+
+def _topic(part_slug: str) -> str | None:
+    if part_slug in PART_TOPICS:
+        return PART_TOPICS[part_slug]
+    return next((topic for word, topic in _TOPIC_WORDS if word in part_slug), None)
+
+
+def emergency_numbers(sections: tuple[OfficialSection, ...]) -> tuple[EmergencyNumber, ...]:
+    """The numbers of the "Emergency services in …" block ("Getting help" first)."""
+    ordered = sorted(sections, key=lambda s: s.topic != "help")
+    for part in ordered:
+        block = block_after_heading(part.text)
+        if block:
+            return numbers_in_block(block)
+    return ()
+
+
+def british_offices(parts: list[dict[str, Any]], codes: tuple[str, ...]) -> tuple[Embassy, ...]:
+    """The British embassy, high commission or consulate whose contact page "Getting help" links
+    to, named as GOV.UK names it; its address and phone are not on the page, so none is set."""
+    offices: list[Embassy] = []
+    for part in parts:
+        if _topic(str(part.get("slug") or "")) != "help":
+            continue
+        for link in parse_html(str(part.get("body") or "")).find_all("a"):
+            href = link.attrs.get("href", "")
+            match = _OFFICE_LINK.search(href)
+            if match is None or not href.startswith("https://"):
+                continue
+            kind, title = _OFFICE_KINDS[match.group("kind")]
+            city = _city(match.group("city"), codes)
+            office = Embassy(
+                of="GB", kind=kind, city=city, url=href, name=f"{title} {city}".strip()
+            )
+            if office not in offices:
+                offices.append(office)
+    return tuple(offices)
+
+
+def _fold(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+@functools.cache
+def _cities() -> dict[tuple[str, str], str]:
+    """(country, folded name) -> the city's name as written in data/places/cities.tsv."""
+    found: dict[tuple[str, str], str] = {}
+    try:
+        lines = _CITIES_FILE.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return found
+    for line in lines:
+        cells = line.split("\t")
+        if line.startswith(("#", "name\t")) or len(cells) < 2:
+            continue
+        names = [cells[0], *(cells[4].split(";") if len(cells) > 4 and cells[4] else [])]
+        for name in names:
+            found.setdefault((cells[1], _fold(name)), cells[0])
+    return found
+
+
+def _city(slug: str, codes: tuple[str, ...]) -> str:
+    """The city a slug names ("port-au-prince" -> "Port-au-Prince", "bogota" -> "Bogotá"),
+    spelled as our list of cities spells it, else as the slug's words."""
+    for code in codes:
+        known = _cities().get((code, slug))
+        if known:
+            return known
+    return " ".join(w if w in ("de", "la", "el", "al") else w.capitalize() for w in slug.split("-"))
+
+
+def _warnings_part(parts: list[dict[str, Any]]) -> str:
     """The HTML of the part that lists where the FCDO advises against travel: "Warnings and
     insurance" since 2023, "Summary" before."""
-    by_slug = {p.get("slug"): p.get("body", "") for p in parts if isinstance(p, dict)}
+    by_slug = {p.get("slug"): p.get("body", "") for p in parts}
     return str(by_slug.get("warnings-and-insurance") or by_slug.get("summary") or "")
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 from xml.etree.ElementTree import Element
 
-from bot.core.model import SourceAdvice, SourceRegion
+from bot.core.model import SOURCE_LICENCES, OfficialSection, SourceAdvice, SourceRegion
 from bot.importers.common import (
     FeedEntry,
     FeedParse,
@@ -28,6 +28,8 @@ from bot.importers.common import (
     shorten,
 )
 from bot.importers.names import FIPS_TO_ISO, GROUP_TAGS, alpha3_to_alpha2, resolve_name
+from bot.importers.official_parts import keep_valid, section
+from bot.importers.official_text import html_to_text
 
 SOURCE = "us-state"
 FEED_URL = "https://travel.state.gov/_res/rss/TAsTWs.xml"
@@ -223,18 +225,33 @@ def _advice(item: Element, level: int, label: str, codes: tuple[str, ...]) -> So
     regions = _regions(body, codes)
     summary_end = body.find("If you decide to travel")
     summary = body[: summary_end if summary_end > 0 else None]
-    return SourceAdvice(
-        source=SOURCE,
-        label=label,
-        level=level,
-        date=parse_date(item.findtext("pubDate")) or UNKNOWN_DATE,
-        url=(item.findtext("link") or "").strip(),
-        summary=shorten(summary.strip()),
-        summary_lang="en",
-        risks=risks,
-        change_note=shorten(change_note, 300),
-        regions=tuple(regions),
+    url = (item.findtext("link") or "").strip()
+    advisory = summary_section(item.findtext("description") or "", url)
+    return keep_valid(
+        SourceAdvice(
+            source=SOURCE,
+            label=label,
+            level=level,
+            date=parse_date(item.findtext("pubDate")) or UNKNOWN_DATE,
+            url=url,
+            summary=shorten(summary.strip()),
+            summary_lang="en",
+            risks=risks,
+            change_note=shorten(change_note, 300),
+            regions=tuple(regions),
+            sections=(advisory,) if advisory else (),
+            licence=SOURCE_LICENCES[SOURCE],
+        )
     )
+
+
+def summary_section(description: str, url: str) -> OfficialSection | None:
+    """The advisory in full as the "summary" section (public domain), without the note on what
+    changed that opens most descriptions."""
+    blocks = html_to_text(description).split("\n\n")
+    if blocks and not _OPENS_WITH_ADVICE.match(blocks[0]) and len(blocks) > 1:
+        blocks = blocks[1:]
+    return section("summary", "Travel advisory", "\n\n".join(blocks), "en", url)
 
 
 def _regions(body: str, codes: tuple[str, ...]) -> tuple[SourceRegion, ...]:

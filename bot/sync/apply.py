@@ -57,9 +57,17 @@ def newer_block(
         if old is not None and old.level == advice.level:
             return None
         advice = replace(advice, date=today)
-    elif old is not None and advice.date <= old.date:
+    elif old is not None and advice.date <= old.date and not _adds_texts(old, advice):
         return None
     return None if advice == old else advice
+
+
+def _adds_texts(old: SourceAdvice, new: SourceAdvice) -> bool:
+    """The same page on the same date, read by a Vigie that now keeps the government's texts
+    (issue 15): a block held without any gains them, without waiting for the next update."""
+    return (
+        new.date == old.date and new.level == old.level and not old.sections and bool(new.sections)
+    )
 
 
 def merge_feeds(
