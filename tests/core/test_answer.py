@@ -95,10 +95,17 @@ def test_sections_in_both_languages(knowledge: Knowledge, english_fragments: lis
         assert english.text != french.text
 
 
-def test_section_without_curated_text_says_so_and_links(knowledge: Knowledge) -> None:
-    reply = press(knowledge, "s:FR:health")
+def test_section_without_any_text_says_so_and_links(knowledge: Knowledge) -> None:
+    reply = press(knowledge, "s:NO:health")
     assert "We hold no checked information" in reply.text
     assert 'href="https://travel.state.gov/' in reply.text
+
+
+def test_section_without_curated_text_quotes_the_governments_own(knowledge: Knowledge) -> None:
+    reply = press(knowledge, "s:FR:health")
+    assert "We hold no checked information" not in reply.text
+    assert "UK Foreign, Commonwealth &amp; Development Office</b> — Health, updated" in reply.text
+    assert 'href="https://www.gov.uk/foreign-travel-advice/france/health"' in reply.text
 
 
 def test_contacts_show_emergency_numbers_and_embassies(knowledge: Knowledge) -> None:
