@@ -371,9 +371,10 @@ def render_section(
     if text is not None:
         lines.append(paragraphs(text.get(t.lang)))
     used = _u16(strip_tags("\n".join(lines)))
-    answer = official_answer(
-        advisory, section, t.lang, question, budget=max(MAX_MESSAGE - used - 600, 0)
-    )
+    budget = max(MAX_MESSAGE - used - 600, 0)
+    if contacts:  # the numbers and offices are the answer: the help pages are linked
+        budget = 0
+    answer = official_answer(advisory, section, t.lang, question, budget=budget)
     lines += excerpt_lines(answer, sources, t, today=today)
     quoted = {e.source for e in answer.excerpts} | {a.source for a, _ in answer.linked}
     if text is None and not answer.excerpts and not contacts:
