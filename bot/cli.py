@@ -14,6 +14,7 @@ import click
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.model import Advisory, SourceInfo
+from bot.importers import synced_sources
 from bot.importers.common import FeedParse
 
 
@@ -344,7 +345,7 @@ def push_retry(ctx: click.Context) -> None:
 @main.group("sync", invoke_without_command=True)
 @click.option(
     "--source",
-    type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]),
+    type=click.Choice(list(synced_sources())),
     help="Only this source (default: all).",
 )
 @click.pass_context
@@ -496,7 +497,7 @@ def _plain(summary: dict[str, Any], sources: dict[str, SourceInfo], lang: str) -
 
 
 @main.command("import")
-@click.argument("source", type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]))
+@click.argument("source", type=click.Choice(list(synced_sources())))
 @click.option(
     "--file",
     "files",
@@ -532,23 +533,23 @@ def import_(ctx: click.Context, source: str, files: tuple[Path, ...], url: str |
 def read_feed(source: str, files: tuple[Path, ...], url: str | None) -> FeedParse:
     """Parse a source's saved files, or fetch its feed (Canada and the UK: the index, then each
     country). Raise FeedRefused on anything that is not the source's feed."""
-    from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
+    from bot.importers import source_of
     from bot.importers.common import FeedRefused, fetch
 
-    whole_feeds = {"us-state": us_state, "au-dfat": au_dfat}
-    per_country = {"ca-gac": ca_gac, "uk-fcdo": uk_fcdo}
-    if source in whole_feeds:
-        feed = whole_feeds[source]
+    official = source_of(source)
+    module = official.module
+    hosts, paths = official.hosts, official.paths
+    if not official.indexed:
         if len(files) > 1:
             raise FeedRefused(f"{source} is one feed: give one --file, not {len(files)}")
-        raw = files[0].read_bytes() if files else fetch(url or feed.FEED_URL)
-        return feed.parse_feed(raw)
-    module = per_country[source]
+        raw = files[0].read_bytes() if files else fetch(url or official.url(), hosts, paths)
+        parsed: FeedParse = module.parse_feed(raw)
+        return parsed
     if files:
         pages = [(str(path), path.read_bytes()) for path in files]
     else:
-        index = module.parse_index(fetch(url or module.INDEX_URL))
-        pages = [(item.url, fetch(item.url)) for item in index]
+        index = module.parse_index(fetch(url or official.url(), hosts, paths))
+        pages = [(item.url, fetch(item.url, hosts, paths)) for item in index]
     entries = []
     for where, raw in pages:
         try:
