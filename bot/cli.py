@@ -370,6 +370,8 @@ def sync(ctx: click.Context, source: str | None) -> None:
         click.echo(f"{run.source}: {'FAILED ' + run.error if run.error else seen}")
         for line in run.held:
             click.echo(f"  held for review: {line}")
+    for run in report.held_runs:
+        click.echo(f"{run.source}: WAITING FOR A MAINTAINER ({run.hold}); nothing of it published")
     for line in report.invalid:
         click.echo(f"  refused by the data rules: {line}")
     if report.unpublished:
@@ -387,12 +389,16 @@ def sync(ctx: click.Context, source: str | None) -> None:
 @sync.command("status")
 @click.pass_context
 def sync_status(ctx: click.Context) -> None:
-    """Per source: the last success, the entries seen, the last error, failing since."""
+    """Per source: the last success, the entries seen, the last error, failing since, and the
+    changes waiting for a maintainer."""
     from bot.store.db import open_db
-    from bot.store.sync_state import source_states
+    from bot.store.sync_state import open_held, source_states
     from bot.sync import SOURCES
+    from bot.sync.run import POLICY
 
-    states = source_states(open_db(_settings(ctx).db_path))
+    db = open_db(_settings(ctx).db_path)
+    states = source_states(db)
+    waiting = open_held(db)
     for source in SOURCES:
         state = states.get(source)
         if state is None:
@@ -407,6 +413,36 @@ def sync_status(ctx: click.Context) -> None:
         if state.last_error:
             at = state.last_error_at.isoformat() if state.last_error_at else "?"
             click.echo(f"  last error ({at}): {state.last_error}")
+        for held in (h for h in waiting if h["source"] == source):
+            click.echo(
+                f"  WAITING FOR A MAINTAINER since {held['created_at']}: {held['why']}"
+                " (Publish or Discard in Telegram)"
+            )
+    click.echo(POLICY)
+
+
+@sync.command("restore")
+@click.argument("source", type=click.Choice(list(synced_sources())))
+@click.pass_context
+def sync_restore(ctx: click.Context, source: str) -> None:
+    """Put back SOURCE's advice as it was before its last applied change (a wrong feed got
+    through); subscribers hear of levels that move back; the same change is not applied again."""
+    from bot.store.db import open_db
+    from bot.sync.restore import NothingToRestore, restore_source
+
+    settings = _settings(ctx)
+    try:
+        restored = restore_source(
+            open_db(settings.db_path), settings.data_dir, source, now=dt.datetime.now(dt.UTC)
+        )
+    except NothingToRestore as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{source}: restored {len(restored.codes)} destination(s) to their state before the"
+        f" change of {restored.since}; {restored.events} change event(s)."
+    )
+    if restored.codes:
+        click.echo(f"  {' '.join(restored.codes)}")
 
 
 # --- show -------------------------------------------------------------------------------------

@@ -60,6 +60,17 @@ HELD_MIN = 5
 # A whole feed giving fewer than this share of the entries of its last success was cut short.
 ENTRIES_KEPT = 0.8
 
+POLICY = (
+    "Automatic: a government's newer advice is published and pushed when a level moves (a"
+    " re-issue or reworded text goes to history and the daily digest); a source's first sync"
+    " sets its baseline and pushes nothing.\n"
+    f"Waits for a maintainer (asked once in Telegram: Publish / Discard): a change moving more"
+    f" than {HOLD_HEADLINES} headline levels at once, lowering a level 4 to 1, or from a feed"
+    f" holding back over {HELD_SHARE:.0%} of its items or giving under {ENTRIES_KEPT:.0%} of its"
+    " usual entries. Dates beyond tomorrow are refused.\n"
+    "Undo a source's last change: vigie sync restore SOURCE."
+)
+
 
 @dataclass(slots=True)
 class SourceRun:
@@ -226,11 +237,11 @@ def _judge(
 ) -> None:
     """Make `run`'s entries safe, fail it if it imports nothing, and say whether its change
     waits for a maintainer."""
-    if (run.error and not run.partial) or not run.entries:
-        return
+    if (run.error and not run.partial) or not run.parsed_items:
+        return  # failed already, or nothing new (304s)
     entries, unsafe = safe_entries(run.source, run.entries, now.date())
     run.entries, run.held = entries, run.held + unsafe
-    if not entries:
+    if not entries and not run.partial:
         run.error = (
             f"imported nothing: {len(run.held)} of {run.parsed_items} items held"
             " (has the feed's format changed?)"
@@ -258,6 +269,8 @@ def _judge(
     run.hold = "; ".join(reasons)
     if run.decision == "discard":  # the maintainers refused this very change: never again
         run.hold = run.hold or "refused by a maintainer"
+    elif run.decision == "":  # asked already: it waits, whatever this run's counts say
+        run.hold = run.hold or "held at an earlier run"
     run.summary = _summary(alone, published, moves)
 
 
@@ -336,7 +349,8 @@ def _record(db: Database, run: SourceRun, now: dt.datetime, report: SyncReport) 
         for key, listed in run.items_done:
             mark_fetched(db, run.source, key, listed)
     if not run.error:
-        record_success(db, run.source, now, entries=run.seen, held=run.held)
+        entries = None if run.waiting else run.seen  # a held feed's count is no yardstick
+        record_success(db, run.source, now, entries=entries, held=run.held)
         return
     since = record_failure(db, run.source, now, run.error)
     if run.tell_now or now - since >= TELL_AFTER:
