@@ -214,8 +214,7 @@ class Fetcher:
         else:
             raise FetchError(f"{url} answered in an encoding we do not read ({encoding[:20]!r})")
         received = 0
-        parts: list[bytes] = []
-        size = 0
+        body = bytearray()
         try:
             for chunk in response.iter_raw():
                 self._check(ends, url)
@@ -223,23 +222,20 @@ class Fetcher:
                 if received > self._max:
                     raise FetchError(f"{url} sent more than {self._max} bytes: not a feed")
                 if unpack is None:
-                    parts.append(chunk)
-                    size += len(chunk)
+                    body += chunk
                     continue
                 while chunk:
-                    piece = unpack.decompress(chunk, self._max - size + 1)
-                    parts.append(piece)
-                    size += len(piece)
-                    if size > self._max:
+                    body += unpack.decompress(chunk, self._max - len(body) + 1)
+                    if len(body) > self._max:
                         raise FetchError(
                             f"{url} unpacks to more than {self._max} bytes: not a feed"
                         )
                     chunk = unpack.unconsumed_tail
             if unpack is not None:
-                parts.append(unpack.flush())
+                body += unpack.flush()
         except zlib.error:
             raise FetchError(f"{url} sent a broken {encoding} stream") from None
-        return b"".join(parts)
+        return bytes(body)
 
 
 def _where(url: str) -> str:

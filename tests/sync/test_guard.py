@@ -243,3 +243,21 @@ def test_a_5000_character_region_name_never_pushes_other_governments_off_the_car
         assert government in card.text
     assert len(card.text) < 4096
     assert open_held(open_db(db_path)) == []
+
+
+def test_a_broken_country_file_fails_alone_and_the_other_countries_land(
+    synced_path: Path, feed_server: FeedServer
+) -> None:
+    from .conftest import change_canada
+
+    change_canada(feed_server, "KE", state=0, when="November 24, 2026 09:00 EST")
+    change_canada(feed_server, "TH", state=2, when="November 24, 2026 09:00 EST")
+    feed_server.files[ca_path("TH")] = b"<!DOCTYPE html><html><body>502</body></html>"
+    report = sync(synced_path, feed_server, only="ca-gac")
+    [failed] = report.failed
+    assert failed.error.startswith("1 of ") and "th:" in failed.error
+    db = open_db(synced_path)
+    kenya, thailand = load_advisory(db, "KE"), load_advisory(db, "TH")
+    assert kenya is not None and kenya.source("ca-gac").level == 1  # type: ignore[union-attr]
+    assert thailand is not None and thailand.source("ca-gac").level == 2  # type: ignore[union-attr]
+    assert source_states(db)["ca-gac"].failing_since is not None
