@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import ElementTree
 
 from bot.core.model import RISKS, SOURCES, Advisory, SourceAdvice, SourceInfo, Text
-from bot.core.official import EARLIEST, block_to_keep, too_far_ahead
+from bot.core.official_dates import EARLIEST, block_to_keep, too_far_ahead
 from bot.datafiles.convert import EARLIEST_PLAUSIBLE
 from bot.datafiles.files import (
     DataError,
@@ -251,7 +251,7 @@ def merge_entries(
     data_dir: Path, source_id: str, entries: list[FeedEntry], *, today: dt.date
 ) -> ImportReport:
     """Merge feed entries into the data files. Every file is validated first; nothing is written
-    if any is broken. Which version wins is bot.core.official's rule."""
+    if any is broken. Which version wins: bot.core.official_dates."""
     levels = read_levels(data_dir)
     info = levels[source_id]
     report = ImportReport()

@@ -18,7 +18,7 @@ from bot.core.diff import (
     official_update,
 )
 from bot.core.model import SOURCES, Advisory, Text
-from bot.core.official import replaces
+from bot.core.official_dates import replaces
 from bot.datafiles.files import (
     DataError,
     FileProblem,
@@ -89,10 +89,10 @@ def keep_telegram_alerts(
 def keep_newer_official(
     old: Advisory | None, new: Advisory, synced: frozenset[str] = frozenset()
 ) -> Advisory:
-    """Per official source, bot.core.official's rule between the database (`old`, where the sync
-    writes) and the file (`new`, arriving now): the later date wins, and on an equal date the
-    file (a maintainer's correction). A block the sync added and no export has written yet is
-    kept when the file lacks it."""
+    """Per official source, the rule of bot.core.official_dates between the database (`old`,
+    where the sync writes) and the file (`new`, arriving now): the later date wins, and on an
+    equal date the file (a maintainer's correction). A block the sync added and no export has
+    written yet is kept when the file lacks it."""
     if old is None:
         return new
     in_file = {s.source: s for s in new.sources}

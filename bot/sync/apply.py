@@ -1,8 +1,8 @@
 """Applying what the feeds say to the published advisories: each item made safe to show (links
 only on the government's own hosts, names and texts of a sane length, dates not beyond
-tomorrow, one item per destination), then per source bot.core.official's rule; each change gets
-a dated note naming its government, in both languages; an official level that now differs from
-our curated one is put to the maintainers."""
+tomorrow, one item per destination), then per source the rule of bot.core.official_dates; each
+change gets a dated note naming its government, in both languages; an official level that now
+differs from our curated one is put to the maintainers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.core.model import SOURCES, Advisory, SourceAdvice, SourceInfo, SourceRegion, Text
-from bot.core.official import block_to_keep, too_far_ahead
+from bot.core.official_dates import block_to_keep, too_far_ahead
 from bot.datafiles.convert import advisory_from_dict, advisory_to_dict
 from bot.i18n import N_, tr
 from bot.importers import source_of
@@ -81,7 +81,7 @@ def newer_block(
     old: SourceAdvice | None, advice: SourceAdvice, today: dt.date
 ) -> SourceAdvice | None:
     """The block to hold after the feed gave `advice`, or None to keep `old` (the rule of
-    bot.core.official)."""
+    bot.core.official_dates)."""
     return block_to_keep(old, advice, today)
 
 

@@ -1,6 +1,6 @@
-"""The one rule for two versions of a government's advice (bot.core.official), as the sync, `vigie
-import` and `vigie data publish` all apply it: the later date wins; on the same date the version
-arriving now wins if it differs; beyond tomorrow is refused."""
+"""The one rule for two versions of a government's advice (bot.core.official_dates), as the
+sync, `vigie import` and `vigie data publish` all apply it: the later date wins; on the same
+date the version arriving now wins if it differs; beyond tomorrow is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.core import callbacks as cb
 from bot.core.model import Advisory, SourceAdvice
-from bot.core.official import block_to_keep
+from bot.core.official_dates import block_to_keep
 from bot.importers.common import ImportReport, _merge_one
 from bot.store.publish import keep_newer_official
 from bot.sync.apply import newer_block
