@@ -239,7 +239,7 @@ class Fetcher:
 
 
 def _where(url: str) -> str:
-    """A redirect's destination for a message: scheme, host and path, cut short."""
+    """A redirect's destination for a message: its scheme and host only (the rest is the
+    server's to write)."""
     parts = urlsplit(url)
-    shown = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    return shown if len(shown) <= 120 else shown[:120] + "…"
+    return f"{parts.scheme[:10]}://{parts.netloc[:80]}/…"

@@ -60,6 +60,8 @@ HELD_MIN = 5
 # A whole feed giving fewer than this share of the entries of its last success was cut short.
 ENTRIES_KEPT = 0.8
 
+MAX_ERROR = 400  # characters of an error kept and shown to the maintainers
+
 POLICY = (
     "Automatic: a government's newer advice is published and pushed when a level moves (a"
     " re-issue or reworded text goes to history and the daily digest); a source's first sync"
@@ -348,6 +350,7 @@ def _record(db: Database, run: SourceRun, now: dt.datetime, report: SyncReport) 
             list_items(db, run.source, run.index)
         for key, listed in run.items_done:
             mark_fetched(db, run.source, key, listed)
+    run.error = run.error[:MAX_ERROR]  # a parser may quote a value of the feed
     if not run.error:
         entries = None if run.waiting else run.seen  # a held feed's count is no yardstick
         record_success(db, run.source, now, entries=entries, held=run.held)

@@ -190,3 +190,16 @@ def test_error_texts_never_quote_what_the_server_sent(
         main, ["--db", str(db_path), "--data-dir", str(DATA), "sync", "status"]
     )
     assert "password" not in status.output
+
+
+def test_vigie_import_fetches_through_the_same_bounded_fetcher(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
+    bomb = gzip.compress(b"<" * 60_000_000, compresslevel=9)
+    feed_server.custom[US] = lambda h: _send(h, bomb, Content_Encoding="gzip")
+    result = CliRunner().invoke(
+        main,
+        ["--data-dir", str(tmp_path), "import", "us-state", "--url", feed_server.url + US],
+    )
+    assert result.exit_code != 0
+    assert "nothing imported" in result.output and "unpacks to more than" in result.output
