@@ -14,6 +14,7 @@ import click
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.model import Advisory, SourceInfo
+from bot.importers import synced_sources
 from bot.importers.common import FeedParse
 
 
@@ -382,7 +383,7 @@ def push_retry(ctx: click.Context) -> None:
 @main.group("sync", invoke_without_command=True)
 @click.option(
     "--source",
-    type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]),
+    type=click.Choice(list(synced_sources())),
     help="Only this source (default: all).",
 )
 @click.pass_context
@@ -407,6 +408,8 @@ def sync(ctx: click.Context, source: str | None) -> None:
         click.echo(f"{run.source}: {'FAILED ' + run.error if run.error else seen}")
         for line in run.held:
             click.echo(f"  held for review: {line}")
+    for run in report.held_runs:
+        click.echo(f"{run.source}: WAITING FOR A MAINTAINER ({run.hold}); nothing of it published")
     for line in report.invalid:
         click.echo(f"  refused by the data rules: {line}")
     if report.unpublished:
@@ -424,12 +427,16 @@ def sync(ctx: click.Context, source: str | None) -> None:
 @sync.command("status")
 @click.pass_context
 def sync_status(ctx: click.Context) -> None:
-    """Per source: the last success, the entries seen, the last error, failing since."""
+    """Per source: the last success, the entries seen, the last error, failing since, and the
+    changes waiting for a maintainer."""
     from bot.store.db import open_db
-    from bot.store.sync_state import source_states
+    from bot.store.sync_state import open_held, source_states
     from bot.sync import SOURCES
+    from bot.sync.run import POLICY
 
-    states = source_states(open_db(_settings(ctx).db_path))
+    db = open_db(_settings(ctx).db_path)
+    states = source_states(db)
+    waiting = open_held(db)
     for source in SOURCES:
         state = states.get(source)
         if state is None:
@@ -444,6 +451,36 @@ def sync_status(ctx: click.Context) -> None:
         if state.last_error:
             at = state.last_error_at.isoformat() if state.last_error_at else "?"
             click.echo(f"  last error ({at}): {state.last_error}")
+        for held in (h for h in waiting if h["source"] == source):
+            click.echo(
+                f"  WAITING FOR A MAINTAINER since {held['created_at']}: {held['why']}"
+                " (Publish or Discard in Telegram)"
+            )
+    click.echo(POLICY)
+
+
+@sync.command("restore")
+@click.argument("source", type=click.Choice(list(synced_sources())))
+@click.pass_context
+def sync_restore(ctx: click.Context, source: str) -> None:
+    """Put back SOURCE's advice as it was before its last applied change (a wrong feed got
+    through); subscribers hear of levels that move back; the same change is not applied again."""
+    from bot.store.db import open_db
+    from bot.sync.restore import NothingToRestore, restore_source
+
+    settings = _settings(ctx)
+    try:
+        restored = restore_source(
+            open_db(settings.db_path), settings.data_dir, source, now=dt.datetime.now(dt.UTC)
+        )
+    except NothingToRestore as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{source}: restored {len(restored.codes)} destination(s) to their state before the"
+        f" change of {restored.since}; {restored.events} change event(s)."
+    )
+    if restored.codes:
+        click.echo(f"  {' '.join(restored.codes)}")
 
 
 # --- show -------------------------------------------------------------------------------------
@@ -534,7 +571,7 @@ def _plain(summary: dict[str, Any], sources: dict[str, SourceInfo], lang: str) -
 
 
 @main.command("import")
-@click.argument("source", type=click.Choice(["us-state", "ca-gac", "uk-fcdo", "au-dfat"]))
+@click.argument("source", type=click.Choice(list(synced_sources())))
 @click.option(
     "--file",
     "files",
@@ -570,23 +607,23 @@ def import_(ctx: click.Context, source: str, files: tuple[Path, ...], url: str |
 def read_feed(source: str, files: tuple[Path, ...], url: str | None) -> FeedParse:
     """Parse a source's saved files, or fetch its feed (Canada and the UK: the index, then each
     country). Raise FeedRefused on anything that is not the source's feed."""
-    from bot.importers import au_dfat, ca_gac, uk_fcdo, us_state
+    from bot.importers import source_of
     from bot.importers.common import FeedRefused, fetch
 
-    whole_feeds = {"us-state": us_state, "au-dfat": au_dfat}
-    per_country = {"ca-gac": ca_gac, "uk-fcdo": uk_fcdo}
-    if source in whole_feeds:
-        feed = whole_feeds[source]
+    official = source_of(source)
+    module = official.module
+    hosts, paths = official.hosts, official.paths
+    if not official.indexed:
         if len(files) > 1:
             raise FeedRefused(f"{source} is one feed: give one --file, not {len(files)}")
-        raw = files[0].read_bytes() if files else fetch(url or feed.FEED_URL)
-        return feed.parse_feed(raw)
-    module = per_country[source]
+        raw = files[0].read_bytes() if files else fetch(url or official.url(), hosts, paths)
+        parsed: FeedParse = module.parse_feed(raw)
+        return parsed
     if files:
         pages = [(str(path), path.read_bytes()) for path in files]
     else:
-        index = module.parse_index(fetch(url or module.INDEX_URL))
-        pages = [(item.url, fetch(item.url)) for item in index]
+        index = module.parse_index(fetch(url or official.url(), hosts, paths))
+        pages = [(item.url, fetch(item.url, hosts, paths)) for item in index]
     entries = []
     for where, raw in pages:
         try:

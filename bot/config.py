@@ -23,6 +23,12 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+# Every 30 minutes: an official change reaches subscribers within the hour (half an hour of
+# waiting at worst, the sync's few minutes, the pushes), and an unchanged sync costs four
+# conditional requests (four 304s), 192 a day for all four governments.
+SYNC_EVERY = 30 * 60
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything Vigie reads from its environment."""
@@ -36,8 +42,8 @@ class Settings:
     push_rate: float = 29.5  # messages/second overall (Telegram: ~30; up to 1000 paid)
     push_chat_rate: float = 1.0  # messages/second to one chat
     digest_hour: int = 8  # UTC hour of the daily digest
-    # Seconds between syncs of the official sources; 0: no sync. load_settings() gives 3 h when
-    # VIGIE_SYNC_EVERY is unset; Settings built in code (tests, benchmarks) never reach out.
+    # Seconds between syncs of the official sources; 0: no sync. load_settings() gives SYNC_EVERY
+    # when VIGIE_SYNC_EVERY is unset; Settings built in code (tests, benchmarks) never reach out.
     sync_every: int = 0
     sync_base_url: str = ""  # fetch every source from this server instead (same paths)
     sync_contact: str = ""  # a URL or address the sources can reach the operator at
@@ -68,7 +74,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         push_rate = float(env.get("VIGIE_PUSH_RATE") or 29.5)
         push_chat_rate = float(env.get("VIGIE_PUSH_CHAT_RATE") or 1.0)
         digest_hour = int(env.get("VIGIE_DIGEST_HOUR") or 8)
-        sync_every = int(env.get("VIGIE_SYNC_EVERY") or 3 * 3600)
+        sync_every = int(env.get("VIGIE_SYNC_EVERY") or SYNC_EVERY)
     except ValueError as error:
         raise ConfigError(
             f"VIGIE_PUSH_RATE, VIGIE_PUSH_CHAT_RATE, VIGIE_DIGEST_HOUR, VIGIE_SYNC_EVERY: {error}"

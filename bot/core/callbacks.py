@@ -35,18 +35,20 @@ class Kind(StrEnum):
     UNSUBSCRIBE_ALL = "ua"  # ua                 confirms stopping every subscription
     KEEP = "k"  # k                               cancels a change offered for confirmation
     NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
-    REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
+    REVIEW = "rv"  # rv:ML:keep|follow:17  a maintainer settles the disagreement notice 17
+    HELD = "hr"  # hr:confirm|discard:18  a maintainer settles the held sync change notice 18
 
 
 # The kinds by their short names, as handlers and the core write them (cb.CARD).
 CARD, SECTION, SUBSCRIBE, UNSUBSCRIBE = Kind.CARD, Kind.SECTION, Kind.SUBSCRIBE, Kind.UNSUBSCRIBE
 PICK, LANGUAGE, HOTSPOTS, HELP = Kind.PICK, Kind.LANGUAGE, Kind.HOTSPOTS, Kind.HELP
 MODE, SCOPE, FORGET, ALERT = Kind.MODE, Kind.SCOPE, Kind.FORGET, Kind.ALERT
-UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW = (
+UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW, HELD = (
     Kind.UNSUBSCRIBE_ALL,
     Kind.KEEP,
     Kind.NONE_OF_THESE,
     Kind.REVIEW,
+    Kind.HELD,
 )
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
@@ -78,7 +80,10 @@ _PATTERNS = {
     UNSUBSCRIBE_ALL: re.compile(r"^ua$"),
     KEEP: re.compile(r"^k$"),
     NONE_OF_THESE: re.compile(rf"^n:(?P<value>{'|'.join(PLACE_INTENTS)})$"),
-    REVIEW: re.compile(rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)$"),
+    REVIEW: re.compile(
+        rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)(?::(?P<ref>[0-9]{{1,12}}))?$"
+    ),
+    HELD: re.compile(r"^hr:(?P<value>confirm|discard):(?P<ref>[0-9]{1,12})$"),
 }
 
 
@@ -90,9 +95,10 @@ class Callback:
     code: str = ""
     region: str = ""
     value: str = ""
+    ref: str = ""  # the notice a maintainer's button settles
 
 
-def encode(kind: Kind, code: str = "", value: str = "", region: str = "") -> str:
+def encode(kind: Kind, code: str = "", value: str = "", region: str = "", ref: str = "") -> str:
     """The callback data of a button (checked against its own grammar and the 64-byte limit)."""
     parts: list[str] = [kind]
     if code:
@@ -101,6 +107,8 @@ def encode(kind: Kind, code: str = "", value: str = "", region: str = "") -> str
         parts.append(region)
     if value:
         parts.append(value)
+    if ref:
+        parts.append(ref)
     data = ":".join(parts)
     if decode(data) is None:
         raise ValueError(f"invalid callback data {data!r}")
@@ -124,4 +132,5 @@ def decode(data: str | None) -> Callback | None:
         code=groups.get("code") or "",
         region=groups.get("region") or "",
         value=groups.get("value") or "",
+        ref=groups.get("ref") or "",
     )

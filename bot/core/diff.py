@@ -1,7 +1,9 @@
 """Compare two versions of a destination's advisory: what changed, and is it major or minor.
 
 Major changes reach subscribers as pushes; minor ones (a typo fix, a reissue with the same
-level) are only recorded in the history.
+level) are only recorded in the history. For a government's advice, only its level is major: a
+re-issue, reworded risks, regions or sections, a source added at the same level are minor (the
+headline level moving is major whatever moved it).
 """
 
 from __future__ import annotations
@@ -126,12 +128,21 @@ def _source_changes(old: Advisory, new: Advisory) -> list[Change]:
             elif set(b.risks) - set(a.risks) or a.regions != b.regions:
                 changes.append(
                     Change(
-                        "source_text", True, f"{source_id} risks or regions changed", ref=source_id
+                        "source_text", False, f"{source_id} risks or regions changed", ref=source_id
                     )
                 )
             elif a.date != b.date:
                 changes.append(
                     Change("source_date", False, f"{source_id} reissued {b.date}", ref=source_id)
+                )
+            elif (a.sections, a.emergency, a.offices) != (b.sections, b.emergency, b.offices):
+                changes.append(
+                    Change(
+                        "source_text",
+                        False,
+                        f"{source_id} sections, numbers or offices updated",
+                        ref=source_id,
+                    )
                 )
             else:
                 changes.append(
@@ -200,6 +211,16 @@ def needs_change_note(changes: list[Change]) -> bool:
     """Whether a publish of these changes needs a change note: a major change besides new alerts
     (an alert carries its own bilingual text)."""
     return any(c.major and c.kind != "alert_added" for c in changes)
+
+
+OFFICIAL_KINDS = frozenset(
+    {"source_added", "source_removed", "source_date", "source_text", "source_level"}
+)
+
+
+def official_update(changes: list[Change]) -> bool:
+    """Whether these changes include a government's own update (for the daily digest)."""
+    return any(c.kind in OFFICIAL_KINDS for c in changes)
 
 
 def event_kind(changes: list[Change]) -> str | None:

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import json
 import re
-import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import ElementTree
 
 from bot.core.model import RISKS, SOURCES, Advisory, SourceAdvice, SourceInfo, Text
+from bot.core.official_dates import EARLIEST, block_to_keep, too_far_ahead
 from bot.datafiles.convert import EARLIEST_PLAUSIBLE
 from bot.datafiles.files import (
     DataError,
@@ -72,14 +72,22 @@ class ImportReport:
     level_changes: list[str] = field(default_factory=list)
     kept_newer: list[str] = field(default_factory=list)  # feed older than what we hold
     skipped: list[str] = field(default_factory=list)  # feed entries that are not destinations
+    refused: list[str] = field(default_factory=list)  # dated beyond tomorrow
 
 
-def fetch(url: str, timeout: float = 30.0) -> bytes:
-    """Download a feed (maintainer command only; the bot itself never does)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "vigie-importer/1.0"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        data: bytes = response.read()
-        return data
+def fetch(url: str, allowed_hosts: tuple[str, ...] = (), paths: tuple[str, ...] = ()) -> bytes:
+    """Download a feed for a maintainer's `vigie import`, through the sync's bounded fetcher
+    (size caps, deadlines, redirects only to `allowed_hosts` under `paths`); raise
+    ImportError_ saying what went wrong."""
+    from bot.sync.fetch import Fetcher, FetchError, allowed_for
+
+    try:
+        with Fetcher() as fetcher:
+            fetched = fetcher.get(url, allowed_for(url, allowed_hosts, paths))
+    except FetchError as error:
+        raise ImportError_(str(error)) from None
+    assert fetched.body is not None  # no validators were sent: never a 304
+    return fetched.body
 
 
 # Tags that start a new block when a browser renders them: they separate words, unlike <b> or <a>.
@@ -112,9 +120,24 @@ def clean_text(raw: str) -> str:
 
 
 def _found(raw: bytes) -> str:
-    """The start of what was given, for a refusal message."""
-    head = raw[:80].decode("utf-8", "replace")
-    return repr(re.sub(r"\s+", " ", head).strip()) if head.strip() else "an empty file"
+    """What was given, described for a refusal message without quoting it (an error text reaches
+    the maintainers in Telegram: a server must not be able to write in it)."""
+    head = raw.lstrip()[:200].lower()
+    if not head:
+        return "an empty file"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        kind = "an HTML page"
+    elif head.startswith(b"<"):
+        kind = "XML"
+    elif head[:1] in (b"{", b"["):
+        kind = "JSON"
+    else:
+        try:
+            head.decode("utf-8")
+            kind = "text"
+        except UnicodeDecodeError:
+            kind = "binary data"
+    return f"{kind} of {len(raw)} bytes"
 
 
 def load_json(raw: bytes, what: str) -> Any:
@@ -139,7 +162,7 @@ def load_rss(raw: bytes, what: str) -> Element:
     except ParseError as error:
         raise FeedRefused(f"{what}: broken or truncated XML ({error}): {_found(raw)}") from error
     if root.tag != "rss" or root.find("channel") is None:
-        raise FeedRefused(f"{what}: expected an RSS <rss><channel>, found <{root.tag}>")
+        raise FeedRefused(f"{what}: expected an RSS <rss><channel>, found <{root.tag[:30]}>")
     return root
 
 
@@ -201,8 +224,8 @@ def risks_in(phrase: str) -> tuple[str, ...]:
 
 
 def plausible(date: dt.date | None, today: dt.date) -> bool:
-    """Whether a feed's date can be believed: not before 1995, not in the future."""
-    return date is not None and EARLIEST_PLAUSIBLE <= date <= today
+    """Whether a feed's date can be believed: not before 1995, not beyond tomorrow."""
+    return date is not None and date >= EARLIEST_PLAUSIBLE and not too_far_ahead(date, today)
 
 
 def change_note_for(info: SourceInfo, old: SourceAdvice, new: SourceAdvice) -> Text:
@@ -228,7 +251,7 @@ def merge_entries(
     data_dir: Path, source_id: str, entries: list[FeedEntry], *, today: dt.date
 ) -> ImportReport:
     """Merge feed entries into the data files. Every file is validated first; nothing is written
-    if any is broken. Older or implausible feed dates never replace what we hold."""
+    if any is broken. Which version wins: bot.core.official_dates."""
     levels = read_levels(data_dir)
     info = levels[source_id]
     report = ImportReport()
@@ -259,17 +282,15 @@ def _merge_one(
     current: Advisory, advice: SourceAdvice, info: SourceInfo, today: dt.date, report: ImportReport
 ) -> Advisory:
     old = current.source(advice.source)
-    if old is not None:
-        if plausible(advice.date, today) and advice.date < old.date:
+    if too_far_ahead(advice.date, today):
+        report.refused.append(f"{current.code}: dated {advice.date}, beyond tomorrow")
+        return current
+    block = block_to_keep(old, advice, today)
+    if block is None:
+        if old is not None and EARLIEST <= advice.date < old.date:
             report.kept_newer.append(current.code)
-            return current
-        if not plausible(advice.date, today):
-            if advice.level == old.level:
-                advice = replace(advice, date=old.date)
-            else:
-                advice = replace(advice, date=today)  # a real change seen today, date unknown
-    elif not plausible(advice.date, today):
-        advice = replace(advice, date=today)
+        return current
+    advice = block
     sources = (*(s for s in current.sources if s.source != advice.source), advice)
     merged = replace(current, sources=tuple(sorted(sources, key=lambda s: SOURCES.index(s.source))))
     if old is not None and old.level != advice.level:

@@ -10,7 +10,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.core.model import Text
-from bot.store.outbox import fan_out
+from bot.core.reply import Mode, Scope
+from bot.store.outbox import DeliveryStatus, fan_out
+from bot.store.subscriptions import SubscriptionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,12 @@ def record_event(
     changes: list[str],
     publish_id: int | None,
     origin: str,
+    digest_only: bool = False,
 ) -> int:
     """Record a change event and, in the same (caller's) transaction, one delivery per subscriber
-    who wants it: the outbox. Return the event's id."""
+    who wants it: the outbox. Return the event's id. A `digest_only` event (an official update
+    that moves no level) is pushed to no one: it waits for the daily digest of those who follow
+    every change of the destination."""
     cursor = db.execute(
         "INSERT INTO events (code, kind, created_at, old_level, new_level, note_en, note_fr,"
         " changes, publish_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -61,6 +66,9 @@ def record_event(
     )
     event_id = cursor.lastrowid
     assert event_id is not None
+    if digest_only:
+        _to_digests(db, event_id=event_id, code=code, at=at)
+        return event_id
     fan_out(
         db,
         event_id=event_id,
@@ -70,6 +78,28 @@ def record_event(
         today=dt.datetime.fromisoformat(at).date(),
     )
     return event_id
+
+
+def _to_digests(db: Database, *, event_id: int, code: str, at: str) -> None:
+    """A held delivery for each active daily-digest subscriber of `code` who follows every
+    change (scope major): the digest shows it, nothing is pushed."""
+    db.execute(
+        "INSERT INTO deliveries (event_id, kind, user_id, chat_id, code, batch, status, attempts,"
+        " next_at, created_at)"
+        " SELECT ?, 'event', s.user_id, COALESCE(s.chat_id, s.user_id), s.code, 'digest', ?, 0,"
+        " 0, ? FROM subscriptions s WHERE s.code = ? AND s.status = ? AND s.mode = ?"
+        " AND s.scope = ? AND (s.until IS NULL OR s.until = '' OR s.until >= ?)",
+        [
+            event_id,
+            DeliveryStatus.HELD,
+            at,
+            code,
+            SubscriptionStatus.ACTIVE,
+            Mode.DIGEST,
+            Scope.MAJOR,
+            dt.datetime.fromisoformat(at).date().isoformat(),
+        ],
+    )
 
 
 _SELECT = (

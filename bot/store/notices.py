@@ -82,3 +82,18 @@ def preferred_lang(db: Database, user_id: int) -> str:
         "SELECT COALESCE(lang, reply_lang) FROM users WHERE user_id = ?", [user_id]
     ).fetchone()
     return row[0] if row and row[0] in ("en", "fr") else "en"
+
+
+def notice_by_id(db: Database, notice_id: int) -> Notice | None:
+    """One notice, if it exists."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM notices WHERE id = ?", [notice_id]).fetchone()
+    return None if row is None else _notice(row)
+
+
+def decide_notice(db: Database, notice_id: int, decision: str, who: str) -> bool:
+    """Record a maintainer's decision on this one notice if it is still open; return whether."""
+    cursor = db.execute(
+        "UPDATE notices SET decision = ?, decided_by = ? WHERE id = ? AND decision IS NULL",
+        [decision, who, notice_id],
+    )
+    return cursor.rowcount == 1

@@ -10,8 +10,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.core.diff import Change, diff_advisories, event_kind, needs_change_note
+from bot.core.diff import (
+    Change,
+    diff_advisories,
+    event_kind,
+    needs_change_note,
+    official_update,
+)
 from bot.core.model import SOURCES, Advisory, Text
+from bot.core.official_dates import replaces
 from bot.datafiles.files import (
     DataError,
     FileProblem,
@@ -82,9 +89,10 @@ def keep_telegram_alerts(
 def keep_newer_official(
     old: Advisory | None, new: Advisory, synced: frozenset[str] = frozenset()
 ) -> Advisory:
-    """Per official source, the later date wins between the file (`new`) and the database
-    (`old`, where the sync writes); on an equal date the file wins (a maintainer's correction).
-    A block the sync added and no export has written yet is kept when the file lacks it."""
+    """Per official source, the rule of bot.core.official_dates between the database (`old`,
+    where the sync writes) and the file (`new`, arriving now): the later date wins, and on an
+    equal date the file (a maintainer's correction). A block the sync added and no export has
+    written yet is kept when the file lacks it."""
     if old is None:
         return new
     in_file = {s.source: s for s in new.sources}
@@ -93,7 +101,7 @@ def keep_newer_official(
         mine = in_file.get(block.source)
         if mine is None and f"{old.code}/{block.source}" in synced:
             kept.append(block)
-        elif mine is not None and block.date > mine.date:
+        elif mine is not None and mine != block and not replaces(block, mine):
             in_file[block.source] = block
     if not kept and all(a is b for a, b in zip(in_file.values(), new.sources, strict=True)):
         return new
@@ -218,39 +226,51 @@ Compute = Callable[[dict[str, Advisory]], tuple[dict[str, Advisory], dict[str, T
 
 
 def publish_advisories(
-    db: Database, compute: Compute, *, who: str, now: dt.datetime
+    db: Database,
+    compute: Compute,
+    *,
+    who: str,
+    now: dt.datetime,
+    quiet: frozenset[str] = frozenset(),
+    bookkeeping: Callable[[PublishReport], None] | None = None,
 ) -> PublishReport:
     """Publish advisories made by `compute` from the published ones (a sync, a maintainer's
     decision in Telegram): `compute` returns the changed advisories and, for each, the note its
     event carries (never the advisory's own change note, which stays the maintainers'). The work
-    is done before the write lock is taken, and again under it if the data changed meanwhile."""
+    is done before the write lock is taken, and again under it if the data changed meanwhile.
+    Destinations in `quiet` get history but no event (a first sync's baseline). `bookkeeping`
+    runs in the same transaction, after the publish: if it fails, nothing is written."""
     at = now.isoformat(timespec="seconds")
     seen = generation(db)
     plans = _plans_from(load_advisories(db), compute)
     with write_transaction(db):
         if generation(db) != seen:
             plans = _plans_from(load_advisories(db), compute)
-        if not plans:
-            return PublishReport(publish_id=None)
-        cursor = db.execute(
-            "INSERT INTO publishes (at, who, data_hash, changes, events) VALUES (?, ?, '', ?, 0)",
-            [at, who, sum(len(p.changes) for p, _ in plans)],
-        )
-        report = PublishReport(publish_id=cursor.lastrowid, plans=[p for p, _ in plans])
-        notes_used = last_note_hashes(db)
-        for plan, note in plans:
-            report.events += _apply_plan(
-                db,
-                plan,
-                at=at,
-                who=who,
-                publish_id=report.publish_id,
-                notes_used=notes_used,
-                event_note=note,
+        report = PublishReport(publish_id=None)
+        if plans:
+            cursor = db.execute(
+                "INSERT INTO publishes (at, who, data_hash, changes, events)"
+                " VALUES (?, ?, '', ?, 0)",
+                [at, who, sum(len(p.changes) for p, _ in plans)],
             )
-        db.execute(
-            "UPDATE publishes SET events = ? WHERE id = ?", [report.events, report.publish_id]
-        )
+            report = PublishReport(publish_id=cursor.lastrowid, plans=[p for p, _ in plans])
+            notes_used = last_note_hashes(db)
+            for plan, note in plans:
+                report.events += _apply_plan(
+                    db,
+                    plan,
+                    at=at,
+                    who=who,
+                    publish_id=report.publish_id,
+                    notes_used=notes_used,
+                    event_note=note,
+                    push=plan.code not in quiet,
+                )
+            db.execute(
+                "UPDATE publishes SET events = ? WHERE id = ?", [report.events, report.publish_id]
+            )
+        if bookkeeping is not None:
+            bookkeeping(report)
     return report
 
 
@@ -276,10 +296,12 @@ def _apply_plan(
     publish_id: int | None,
     notes_used: dict[str, str],
     event_note: Text | None = None,
+    push: bool = True,
 ) -> int:
     """Write one destination's changes, its history rows and its event; return events made.
     With `event_note` (a sync), the event carries it and the advisory's change note is left as
-    the maintainers wrote it."""
+    the maintainers wrote it; an official update that moves no level (a re-issue, a reworded
+    text) then goes to the daily digest only. Without `push`, no event at all."""
     new = plan.new
     kind = event_kind(plan.changes)
     if event_note is not None:
@@ -296,30 +318,37 @@ def _apply_plan(
             kind=change.kind,
             major=change.major,
             summary=change.summary,
-            note=note,
+            note=note if note is not None else event_note,
         )
     if new is None:
         delete_advisory(db, plan.code)
         return 0
     last_note = note_hash(note) if note and event_note is None else notes_used.get(plan.code, "")
     save_advisory(db, new, at=at, last_note=last_note)
-    if kind is None or plan.old is None:
+    if not push or plan.old is None:
         return 0
-    if note is None:  # new alerts only: their own text is the note
+    digest_only = kind is None and event_note is not None and official_update(plan.changes)
+    if kind is None and not digest_only:
+        return 0
+    if digest_only:
+        note = event_note
+    elif note is None:  # new alerts only: their own text is the note
         added = {c.ref for c in plan.changes if c.kind == "alert_added"}
         alerts = [a for a in new.alerts if a.id in added]
         note = Text("\n".join(a.text.en for a in alerts), "\n".join(a.text.fr for a in alerts))
+    assert note is not None
     record_event(
         db,
         code=plan.code,
-        kind=kind,
+        kind=kind or "update",
         at=at,
         old_level=plan.old.level,
         new_level=new.level,
         note=note,
-        changes=[c.summary for c in plan.changes if c.major],
+        changes=[c.summary for c in plan.changes if c.major or digest_only],
         publish_id=publish_id,
         origin="publish",
+        digest_only=digest_only,
     )
     return 1
 

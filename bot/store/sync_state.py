@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -158,3 +160,71 @@ def mark_fetched(db: Database, source: str, key: str, listed: str) -> None:
     db.execute(
         "UPDATE sync_items SET fetched = ? WHERE source = ? AND key = ?", [listed, source, key]
     )
+
+
+# --- held runs and the previous state of each source -------------------------------------------
+
+PREVIOUS = "sync_previous:"  # meta key prefix: a source's blocks before its last applied change
+
+
+def held_decision(db: Database, source: str, fingerprint: str) -> str | None:
+    """What the maintainers said about this held change of `source`: None if it was never held,
+    "" while undecided, "confirm" or "discard"."""
+    row = db.execute(
+        "SELECT decision FROM notices WHERE key = ?", [held_key(source, fingerprint)]
+    ).fetchone()
+    return None if row is None else (row[0] or "")
+
+
+def held_key(source: str, fingerprint: str) -> str:
+    """The notice asking the maintainers about one held change (asked once)."""
+    return f"held:{source}:{fingerprint}"
+
+
+def settle_held(db: Database, notice_id: int, decision: str, who: str) -> dict[str, Any] | None:
+    """Record a maintainer's decision on the held change `notice_id` if it is still open; return
+    its params (None if it was settled already or is not a held change)."""
+    row = db.execute(
+        "SELECT params FROM notices WHERE id = ? AND kind = 'held' AND decision IS NULL",
+        [notice_id],
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute(
+        "UPDATE notices SET decision = ?, decided_by = ? WHERE id = ?", [decision, who, notice_id]
+    )
+    params: dict[str, Any] = json.loads(row[0])
+    return params
+
+
+def open_held(db: Database) -> list[dict[str, Any]]:
+    """The held changes no maintainer has settled yet, oldest first (params and id)."""
+    rows = db.execute(
+        "SELECT id, params, created_at FROM notices WHERE kind = 'held' AND decision IS NULL"
+        " ORDER BY id"
+    ).fetchall()
+    return [{**json.loads(p), "id": i, "created_at": at} for i, p, at in rows]
+
+
+def remember_previous(
+    db: Database, source: str, *, fingerprint: str, blocks: dict[str, str], at: dt.datetime
+) -> None:
+    """Keep what `source`'s blocks were before this change ("CODE" -> the advisory JSON of that
+    destination holding only the old block, or none), for `vigie sync restore`."""
+    value = {"at": _stamp(at), "fingerprint": fingerprint, "blocks": blocks}
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+        " value = excluded.value",
+        [PREVIOUS + source, json.dumps(value, ensure_ascii=False)],
+    )
+
+
+def previous_state(db: Database, source: str) -> dict[str, Any] | None:
+    """What `remember_previous` kept for `source`, if anything."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [PREVIOUS + source]).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def forget_previous(db: Database, source: str) -> None:
+    """A restore was made: there is nothing further back to restore."""
+    db.execute("DELETE FROM meta WHERE key = ?", [PREVIOUS + source])

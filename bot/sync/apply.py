@@ -1,21 +1,36 @@
-"""Applying what the feeds say to the published advisories: per source, only newer advice
-replaces what we hold; each change gets a dated note naming its government, in both languages;
-an official level that now differs from our curated one is put to the maintainers."""
+"""Applying what the feeds say to the published advisories: each item made safe to show (links
+only on the government's own hosts, names and texts of a sane length, dates not beyond
+tomorrow, one item per destination), then per source the rule of bot.core.official_dates; each
+change gets a dated note naming its government, in both languages; an official level that now
+differs from our curated one is put to the maintainers."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bot.core.model import SOURCES, Advisory, SourceAdvice, SourceInfo, Text
+from bot.core.model import SOURCES, Advisory, SourceAdvice, SourceInfo, SourceRegion, Text
+from bot.core.official_dates import block_to_keep, too_far_ahead
 from bot.datafiles.convert import advisory_from_dict, advisory_to_dict
 from bot.i18n import N_, tr
-from bot.importers.common import FeedEntry, plausible
+from bot.importers import source_of
+from bot.importers.common import FeedEntry, shorten
 
 RAISED = N_("{source} raised its advice for {country} from level {old} to {new} on {date}.")
 LOWERED = N_("{source} lowered its advice for {country} from level {old} to {new} on {date}.")
 ADDED = N_("{source} advises level {new} for {country} (on {date}).")
 UPDATED = N_("{source} updated its advice for {country} on {date}.")
+
+# What a feed may put on a card: longer is cut (a 5,000-character region name would push every
+# other government off the card).
+MAX_AREA = 200
+MAX_AREAS = 30
+MAX_REASON = 300
+MAX_SUMMARY = 1500
+MAX_NOTE = 400
+MAX_LABEL = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,30 +59,93 @@ class Merge:
     reviews: list[Review] = field(default_factory=list)
     unpublished: set[str] = field(default_factory=set)  # codes no maintainer has published
     invalid: list[str] = field(default_factory=list)  # blocks the data rules refuse, with why
+    new_blocks: dict[str, dict[str, SourceAdvice]] = field(default_factory=dict)  # source: code:
+    drops: dict[str, list[str]] = field(default_factory=dict)  # source: codes lowered 4 -> 1
+
+    def headline_moves(self, published: dict[str, Advisory]) -> list[str]:
+        """The destinations whose headline level this merge moves."""
+        return [
+            code
+            for code, new in self.changed.items()
+            if code in published and published[code].level != new.level
+        ]
+
+    def fingerprint(self, source_id: str) -> str:
+        """Names what `source_id` would change (the same feed over the same data: the same)."""
+        blocks = self.new_blocks.get(source_id, {})
+        text = "\n".join(f"{code}|{block!r}" for code, block in sorted(blocks.items()))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def newer_block(
     old: SourceAdvice | None, advice: SourceAdvice, today: dt.date
 ) -> SourceAdvice | None:
-    """The block to hold after the feed gave `advice`, or None to keep `old`: only a later date
-    replaces what we hold (on the same date what is published stays, as a file's correction
-    does in `vigie data publish`, so the two never undo each other); a missing or implausible
-    date counts as today's only if the level changed."""
-    if not plausible(advice.date, today):
-        if old is not None and old.level == advice.level:
-            return None
-        advice = replace(advice, date=today)
-    elif old is not None and advice.date <= old.date and not _adds_texts(old, advice):
-        return None
-    return None if advice == old else advice
+    """The block to hold after the feed gave `advice`, or None to keep `old` (the rule of
+    bot.core.official_dates)."""
+    return block_to_keep(old, advice, today)
 
 
-def _adds_texts(old: SourceAdvice, new: SourceAdvice) -> bool:
-    """The same page on the same date, read by a Vigie that now keeps the government's texts
-    (issue 15): a block held without any gains them, without waiting for the next update."""
-    return (
-        new.date == old.date and new.level == old.level and not old.sections and bool(new.sections)
+def safe_entries(
+    source_id: str, entries: list[FeedEntry], today: dt.date
+) -> tuple[list[FeedEntry], list[str]]:
+    """A feed's entries made safe to publish, and a line per item held back: links off the
+    government's own hosts replaced by its home page, over-long names and texts cut, dates
+    beyond tomorrow refused, and a destination given twice settled (the later date wins; on the
+    same date the more severe level, whatever the order in the feed)."""
+    official = source_of(source_id)
+    held: list[str] = []
+    by_code: dict[tuple[str, ...], list[FeedEntry]] = {}
+    for entry in entries:
+        advice = entry.advice
+        if too_far_ahead(advice.date, today):
+            held.append(f"{entry.name[:80]}: dated {advice.date}, beyond tomorrow: refused")
+            continue
+        if advice.url and not official.owns(advice.url):
+            held.append(
+                f"{entry.name[:80]}: link not on {official.hosts[0]}: shown as {official.home}"
+            )
+        by_code.setdefault(entry.codes, []).append(
+            replace(entry, advice=_bounded(advice, official.own_link))
+        )
+    chosen: list[FeedEntry] = []
+    for codes, group in by_code.items():
+        best = max(group, key=lambda e: (e.advice.date, e.advice.level, e.advice.url))
+        if len({(e.advice.date, e.advice.level) for e in group}) > 1:
+            levels = ", ".join(f"level {e.advice.level} of {e.advice.date}" for e in group)
+            held.append(
+                f"{'/'.join(codes)} listed {len(group)} times ({levels}): level"
+                f" {best.advice.level} of {best.advice.date} taken"
+            )
+        chosen.append(best)
+    return chosen, held
+
+
+def _bounded(advice: SourceAdvice, own_link: Callable[[str], str]) -> SourceAdvice:
+    regions = tuple(
+        SourceRegion(
+            tuple(_cut(a, MAX_AREA) for a in region.areas[:MAX_AREAS]),
+            region.level,
+            _cut(region.reason, MAX_REASON),
+        )
+        for region in advice.regions
     )
+    sections = tuple(replace(s, url=own_link(s.url)) if s.url else s for s in advice.sections)
+    return replace(
+        advice,
+        url=own_link(advice.url),
+        label=_cut(advice.label, MAX_LABEL),
+        summary=shorten(advice.summary, MAX_SUMMARY),
+        summary_fr=shorten(advice.summary_fr, MAX_SUMMARY),
+        change_note=shorten(advice.change_note, MAX_NOTE),
+        regions=regions,
+        sections=sections,
+    )
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;") + "…"
 
 
 def merge_feeds(
@@ -100,6 +178,9 @@ def merge_feeds(
                     continue
                 merge.changed[code] = candidate
                 merge.blocks.add(f"{code}/{source_id}")
+                merge.new_blocks.setdefault(source_id, {})[code] = block
+                if old is not None and old.level == 4 and block.level == 1:
+                    merge.drops.setdefault(source_id, []).append(code)
                 lines.setdefault(code, []).append(_line(source_id, old, block))
                 curated = current.curated_level
                 moved = old is not None and old.level != block.level  # a government's change

@@ -3,6 +3,7 @@ paths, with ETags and Last-Modified, answering 304 to conditional requests."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
@@ -12,7 +13,7 @@ import re
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -57,6 +58,8 @@ class FeedServer:
     seen: list[Seen] = field(default_factory=list)
     url: str = ""
     failures: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer first
+    # path -> a handler answering instead (a hostile server: redirects, drips, bombs)
+    custom: dict[str, Callable[[BaseHTTPRequestHandler], None]] = field(default_factory=dict)
 
     def etag(self, path: str) -> str:
         return '"' + hashlib.sha256(self.files[path]).hexdigest()[:16] + '"'
@@ -68,6 +71,11 @@ class FeedServer:
 def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path in server.custom:
+                server.seen.append(Seen(self.path, {}, 0))
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    server.custom[self.path](self)  # the client may give up, as it should
+                return
             body = server.files.get(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             queued = server.failures.get(self.path)
@@ -115,6 +123,7 @@ def feed_server(_server: FeedServer) -> FeedServer:
     _server.files = dict(_official_files())
     _server.seen.clear()
     _server.failures.clear()
+    _server.custom.clear()
     return _server
 
 

@@ -9,8 +9,8 @@ import pytest
 from bot.config import ConfigError, Settings, load_settings
 
 
-def test_sync_every_defaults_to_three_hours_and_zero_disables() -> None:
-    assert load_settings({}).sync_every == 3 * 3600
+def test_sync_every_defaults_to_half_an_hour_so_a_change_reaches_phones_within_the_hour() -> None:
+    assert load_settings({}).sync_every == 30 * 60
     assert load_settings({"VIGIE_SYNC_EVERY": "0"}).sync_every == 0
 
 

@@ -4,9 +4,12 @@ with put to the maintainers with Keep / Follow buttons, asked once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,7 @@ from tests.e2e.conftest import MAINTAINER, TOKEN, start_bot, stop_bot
 from tests.e2e.fake_botapi import FakeBotApi
 from tests.e2e.test_push import subscribe
 
-from .conftest import FeedServer, change_canada, change_us
+from .conftest import US, FeedServer, change_canada, change_us
 
 
 @dataclass
@@ -38,6 +41,10 @@ class Syncing:
         assert self.app.job_queue is not None
         [job] = self.app.job_queue.get_jobs_by_name(SYNC_JOB)
         await job.run(self.app)
+
+
+def _buttons(message: dict) -> list[str]:  # type: ignore[type-arg]
+    return [b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
 
 
 @pytest.fixture
@@ -93,11 +100,11 @@ async def test_official_disagreement_is_put_to_maintainers_once_and_follow_drops
     assert "Niger: U.S. Department of State now says level 3" in ask["text"]
     assert "our curated level is 4" in ask["text"]
     buttons = [b["callback_data"] for row in ask["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons == ["rv:NE:keep", "rv:NE:follow"]
+    assert buttons[0].startswith("rv:NE:keep:") and buttons[1].startswith("rv:NE:follow:")
     await running.sync()  # the same level on the same date: not asked again
     await running.api.idle(quiet=1.0)
     assert len(running.api.sent_messages(MAINTAINER)) == 1
-    running.api.push_callback(MAINTAINER, "rv:NE:follow", ask["message_id"])
+    running.api.push_callback(MAINTAINER, buttons[1], ask["message_id"])
     await running.api.wait_for(
         lambda: (
             "follows the official levels"
@@ -119,7 +126,7 @@ async def test_keep_leaves_the_curated_level_and_sends_nothing(running: Syncing)
     await running.sync()
     [ask] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
     await running.api.wait_for_messages(30_001, 1, timeout=15)  # the US change itself
-    running.api.push_callback(MAINTAINER, "rv:NE:keep", ask["message_id"])
+    running.api.push_callback(MAINTAINER, _buttons(ask)[0], ask["message_id"])
     await running.api.wait_for(
         lambda: (
             "curated level stays"
@@ -152,3 +159,92 @@ async def test_without_network_a_sync_logs_one_line_and_the_bot_keeps_answering(
     running.api.push_text(10_009, "is Mali safe?")
     [reply] = await running.api.wait_for_messages(10_009, 1, timeout=10)
     assert "Mali" in reply["text"]
+
+
+async def test_a_held_change_is_asked_once_and_pushed_only_after_a_maintainer_publishes_it(
+    running: Syncing,
+) -> None:
+    db = open_db(running.db_path)
+    subscribe(db, [10_001], "ML", lang="en")
+    change_us(running.feeds, "Mali", level=1, date="Wed, 25 Nov 2026")
+    await running.sync()
+    [ask] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
+    assert "U.S. Department of State: the sync held back a change" in ask["text"]
+    assert "lowers level 4 to 1 for ML" in ask["text"]
+    publish, discard = _buttons(ask)
+    assert publish.startswith("hr:confirm:") and discard.startswith("hr:discard:")
+    await running.sync()  # the same feed again: not asked again, still nothing pushed
+    await running.api.idle(quiet=1.0)
+    assert len(running.api.sent_messages(MAINTAINER)) == 1
+    assert running.api.sent_messages(10_001) == []
+    running.api.push_callback(MAINTAINER, publish, ask["message_id"])
+    [push] = await running.api.wait_for_messages(10_001, 1, timeout=15)
+    assert "lowered its advice for Mali from level 4 to 1" in push["text"]
+    mali = load_advisory(db, "ML")
+    assert mali is not None and mali.source("us-state").level == 1  # type: ignore[union-attr]
+    running.api.push_callback(MAINTAINER, discard, ask["message_id"])  # settled already
+    await running.api.idle(quiet=1.0)
+    assert load_advisory(db, "ML").source("us-state").level == 1  # type: ignore[union-attr]
+
+
+async def test_discarding_a_held_change_publishes_nothing_and_is_not_asked_again(
+    running: Syncing,
+) -> None:
+    change_us(running.feeds, "Mali", level=1, date="Wed, 25 Nov 2026")
+    await running.sync()
+    [ask] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
+    running.api.push_callback(MAINTAINER, _buttons(ask)[1], ask["message_id"])
+    await running.api.wait_for(
+        lambda: (
+            "discarded"
+            in (running.api.message(MAINTAINER, ask["message_id"]) or {}).get("text", "")
+        ),
+        timeout=10,
+    )
+    await running.sync()
+    await running.api.idle(quiet=1.0)
+    assert len(running.api.sent_messages(MAINTAINER)) == 1
+    mali = load_advisory(open_db(running.db_path), "ML")
+    assert mali is not None and mali.source("us-state").level == 4  # type: ignore[union-attr]
+
+
+async def test_a_review_button_settles_only_the_review_it_showed(running: Syncing) -> None:
+    change_us(running.feeds, "Niger", level=3, date="Fri, 20 Nov 2026")
+    await running.sync()
+    [first] = await running.api.wait_for_messages(MAINTAINER, 1, timeout=15)
+    change_us(running.feeds, "Niger", level=2, date="Tue, 24 Nov 2026")
+    await running.sync()
+    await running.api.wait_for_messages(MAINTAINER, 2, timeout=15)
+    running.api.push_callback(MAINTAINER, _buttons(first)[0], first["message_id"])
+    await running.api.wait_for(
+        lambda: (
+            "curated level stays"
+            in (running.api.message(MAINTAINER, first["message_id"]) or {}).get("text", "")
+        ),
+        timeout=10,
+    )
+    db = open_db(running.db_path)
+    rows = db.execute(
+        "SELECT json_extract(params, '$.level'), decision FROM notices WHERE kind = 'review'"
+        " ORDER BY id"
+    ).fetchall()
+    assert rows == [(3, "keep"), (2, None)]
+
+
+async def test_the_bot_stops_within_seconds_during_a_stalled_sync(running: Syncing) -> None:
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.end_headers()
+        for _ in range(600):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    running.feeds.custom[US] = drip
+    assert running.app.job_queue is not None
+    [job] = running.app.job_queue.get_jobs_by_name(SYNC_JOB)
+    job.job.modify(next_run_time=dt.datetime.now(dt.UTC))  # the scheduler runs it, as it would
+    await running.api.wait_for(lambda: bool(running.feeds.requests_to(US)), timeout=10)
+    started = time.monotonic()
+    await stop_bot(running.app)
+    assert time.monotonic() - started < 5
