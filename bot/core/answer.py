@@ -751,7 +751,6 @@ def where_are_you_reply(t: Tr, state: UserState, now: dt.datetime) -> Reply:
         "📍 " + esc(text),
         t.lang,
         state=state,
-        unmatched="place",
         location_request=location_request(t, esc(text)),
     )
 

@@ -25,7 +25,7 @@ async def say(bot: Running, user: int, text: str, *, lang: str = "en", count: in
     """Send `text`; return the bot's `count` new messages."""
     before = len(bot.api.sent_messages(user))
     bot.api.push_text(user, text, language_code=lang)
-    messages = await bot.api.wait_for_messages(user, before + count)
+    await bot.api.wait_for_messages(user, before + count)
     await bot.api.idle()
     return bot.api.sent_messages(user)[before:]
 

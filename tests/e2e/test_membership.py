@@ -82,13 +82,15 @@ async def test_block_pauses_the_pushes_already_waiting(bot: Running, data_copy: 
     db = open_db(bot.settings.db_path)
     subscribe(db, [BLOCKER], "ML", lang="en", mode="digest")
     publish_level(bot, data_copy, 3)  # held for the daily digest
-    assert db.execute(
-        "SELECT status FROM deliveries WHERE user_id = ?", [BLOCKER]
-    ).fetchall() == [("held",)]
+    assert db.execute("SELECT status FROM deliveries WHERE user_id = ?", [BLOCKER]).fetchall() == [
+        ("held",)
+    ]
     bot.api.push_my_chat_member(BLOCKER, "member", "kicked")
     await bot.api.wait_for(
-        lambda: db.execute("SELECT status FROM deliveries WHERE user_id = ?", [BLOCKER]).fetchall()
-        == [("paused",)]
+        lambda: (
+            db.execute("SELECT status FROM deliveries WHERE user_id = ?", [BLOCKER]).fetchall()
+            == [("paused",)]
+        )
     )
 
 
