@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Iterable
 
 from telegram import (
@@ -112,6 +113,7 @@ async def _logged(what: str, step: Awaitable[bool]) -> bool:
 async def set_up_menus(bot: Bot, maintainers: Iterable[int]) -> int:
     """Descriptions and command menus in every language, for every scope; return how many were
     changed (0 when Telegram already had them all)."""
+    started = time.perf_counter()
     steps = []
     for lang in LANGUAGES:
         steps += [
@@ -141,5 +143,10 @@ async def set_up_menus(bot: Bot, maintainers: Iterable[int]) -> int:
             for maintainer in sorted(maintainers)
         ]
     changed = sum(await asyncio.gather(*steps))
-    log.info("descriptions and menus: %d changed, %d already set", changed, len(steps) - changed)
+    log.info(
+        "descriptions and menus: %d changed, %d already set or refused (%.2f s)",
+        changed,
+        len(steps) - changed,
+        time.perf_counter() - started,
+    )
     return changed
