@@ -796,7 +796,7 @@ def subscribe_offer(advisory: Advisory, t: Tr, state: UserState) -> Reply:
         "Press the button to get a message here, in your language, whenever the advice for"
         " {country_the} changes."
     ).format(**names)
-    level = f"{flag(code)} {esc(level_badge(advisory.level, t))}"
+    level = esc(level_badge(advisory.level, t))
     text = f"🔔 <b>{esc(title)}</b>\n{level}\n\n{esc(offer)}"
     card = Button(
         f"{flag(code)} " + t._("Advisory for {country_the}").format(**names),
