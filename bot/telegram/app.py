@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -160,8 +159,7 @@ async def stop_menus(app: VigieApp) -> None:
     task, app.bot_data.menus = app.bot_data.menus, None
     if task is not None and not task.done():
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.wait([task], timeout=5)  # never raises: the cancellation stays the task's
 
 
 # Every update kind, my_chat_member (membership.py) and inline queries included: for polling and

@@ -129,3 +129,17 @@ async def test_refused_menus_never_stop_the_bot(api: FakeBotApi, settings: Setti
         await stop_bot(app)
     assert ("description", "") not in api.descriptions  # both languages refused…
     assert ("short_description", "fr") in api.descriptions  # …the rest still set
+
+
+async def test_a_long_429_on_the_menus_neither_delays_answers_nor_stop(
+    api: FakeBotApi, settings: Settings
+) -> None:
+    api.fail_next("getMyDescription", "429", count=2, retry_after=3600)
+    app = await start_bot(settings)
+    try:
+        await api.wait_for(lambda: api.count_429 == 2)
+        api.push_text(USER, "/start")
+        [welcome, _] = await api.wait_for_messages(USER, 2)
+        assert "Welcome" in welcome["text"]
+    finally:
+        await asyncio.wait_for(stop_bot(app), timeout=15)
