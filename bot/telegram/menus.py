@@ -51,7 +51,7 @@ COMMANDS = (
     ("forget", N_("Delete everything about you")),
     ("help", N_("What Vigie can do")),
 )
-GROUP_COMMANDS = (
+GROUP_MENU = (
     ("advisory", N_("Advice for a destination: /advisory Mali")),
     ("hotspots", N_("Destinations to avoid")),
     ("subscribe", N_("Alerts for this group (admins)")),
@@ -60,7 +60,7 @@ GROUP_COMMANDS = (
     ("language", N_("Français / English")),
     ("help", N_("What Vigie can do")),
 )
-MAINTAINER_COMMANDS = (
+MAINTAINER_MENU = (
     *COMMANDS[:-1],
     ("alert", N_("Send an urgent alert to subscribers")),
     COMMANDS[-1],
@@ -126,7 +126,7 @@ async def set_up_menus(bot: Bot, maintainers: Iterable[int]) -> int:
             _logged(
                 f"{lang} group menu",
                 _set_commands(
-                    bot, _commands(GROUP_COMMANDS, lang), BotCommandScopeAllGroupChats(), lang
+                    bot, _commands(GROUP_MENU, lang), BotCommandScopeAllGroupChats(), lang
                 ),
             ),
         ]
@@ -135,7 +135,7 @@ async def set_up_menus(bot: Bot, maintainers: Iterable[int]) -> int:
                 f"{lang} menu of maintainer {maintainer}",
                 _set_commands(
                     bot,
-                    _commands(MAINTAINER_COMMANDS, lang),
+                    _commands(MAINTAINER_MENU, lang),
                     BotCommandScopeChat(maintainer),
                     lang,
                 ),
