@@ -24,10 +24,12 @@ CONSOLE = Speaker(key=CONSOLE_USER, chat_id=CONSOLE_USER, author=CONSOLE_USER)
 
 
 def parse_line(line: str, buttons: list[Button]) -> Said | str:
-    """What a typed line means: a number presses a button (a URL button gives its URL), a line
-    starting with / is a command, anything else a message."""
+    """What a typed line means: a number presses a button (a URL button gives its URL, a link to
+    the bot its deep link), a line starting with / is a command, anything else a message."""
     if line.isdigit() and 1 <= int(line) <= len(buttons):
         button = buttons[int(line) - 1]
+        if button.link:
+            return f"https://t.me/<bot>?start={button.link}"
         return button.url or Press(button.data)
     if line.startswith("/") and len(line) > 1:
         name, _, argument = line[1:].partition(" ")

@@ -30,9 +30,19 @@ from bot.core.render import (
     render_section,
     strip_tags,
 )
-from bot.core.reply import Action, Button, Mode, Reply, Scope, Subscription, UserState
+from bot.core.reply import (
+    Action,
+    Button,
+    LocationRequest,
+    Mode,
+    Reply,
+    Scope,
+    Subscription,
+    UserState,
+)
+from bot.core.textnorm import fold
 from bot.core.two_places import render_border, render_compare, render_route
-from bot.core.understand import Understanding, understand
+from bot.core.understand import Understanding, load_vocabulary, understand
 from bot.i18n import N_, Lang, Tr, normalise_lang, tr
 
 PENDING_FOR = dt.timedelta(minutes=15)
@@ -60,6 +70,11 @@ SMALLTALK = {
 }
 _WANTS_FRENCH = re.compile(r"\b(fran[cç]ais|french|francais)\b", re.IGNORECASE)
 _WANTS_ENGLISH = re.compile(r"\b(anglais|english|inglés|ingles)\b", re.IGNORECASE)
+# "Is it safe here?", "where am I safe?": data/vocabulary.toml [cues] here, where, me.
+_CUES = load_vocabulary().cues
+_HERE, _WHERE, _ME = (_CUES.get(k, frozenset()) for k in ("here", "where", "me"))
+# A deep link's payload (t.me/<bot>?start=ML, or /start ML): a card, or "sub-ML" to follow it.
+_DEEP_LINK = re.compile(r"^(?:(?P<sub>sub)[-_])?(?P<code>[A-Za-z]{2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +176,8 @@ def respond_to_understood(
         return two_places_reply(intent, understood, knowledge, t, state, now=now)
     if intent == "unsubscribe":
         return unsubscribe_question(understood.country, knowledge, t, state)
+    if intent == "advisory" and understood.country is None and asks_about_here(text, state):
+        return where_are_you_reply(t, state, now)
     code, region = understood.country, understood.region
     if code is None and state.last_country:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
@@ -245,7 +262,7 @@ def card_reply(
 def card_buttons(
     advisory: Advisory, region: str | None, t: Tr, state: UserState
 ) -> tuple[tuple[Button, ...], ...]:
-    """Subscribe or unsubscribe, then one button per section."""
+    """Subscribe or unsubscribe and share, then one button per section."""
     code = advisory.code
     if state.subscribed_to(code):
         follow = Button("🔕 " + t._("Unsubscribe"), cb.encode(cb.UNSUBSCRIBE, code))
@@ -258,7 +275,14 @@ def card_buttons(
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
         for s in SECTIONS
     ]
-    return ((follow,), tuple(sections[:3]), tuple(sections[3:]))
+    return ((follow, share_button(code, t)), tuple(sections[:3]), tuple(sections[3:]))
+
+
+def share_button(code: str, t: Tr) -> Button:
+    """Share the card: Telegram's share dialog sends the link that opens it (t.me/<bot>?start=ML)
+    with a line naming the destination."""
+    text = t._("{country}: the latest travel advice, from Vigie").format(country=t.country(code))
+    return Button("📤 " + t._("Share"), link=code, share=text)
 
 
 def section_reply(
@@ -699,7 +723,95 @@ def welcome(state: UserState, telegram_lang: str | None) -> Reply:
     t = tr(lang)
     hello = t._("Welcome! Choose your language, then ask me about any destination.")
     reply = help_reply(t, state)
-    return replace(reply, text=f"👋 <b>{esc(hello)}</b>\n\n{reply.text}")
+    prompt = t._("Or share your location: I will tell you what the advice is where you are.")
+    return replace(
+        reply,
+        text=f"👋 <b>{esc(hello)}</b>\n\n{reply.text}",
+        location_request=location_request(t, esc(prompt)),
+    )
+
+
+def location_request(t: Tr, prompt: str) -> LocationRequest:
+    """The "Share my location" keyboard, sent with `prompt` (HTML) when it needs a message."""
+    return LocationRequest(
+        "📍 " + t._("Share my location"), prompt, t._("Or write a town or a country")
+    )
+
+
+def asks_about_here(text: str, state: UserState) -> bool:
+    """Whether a message with no place asks about where the traveller is: "is it safe here?";
+    or, with no destination asked about before, "where am I safe?"."""
+    words = set(fold(text).split())
+    if words & _HERE:
+        return True
+    return state.last_country is None and bool(words & _WHERE) and bool(words & _ME)
+
+
+def where_are_you_reply(t: Tr, state: UserState, now: dt.datetime) -> Reply:
+    """Ask where the traveller is, with the button that shares their location; a town or a
+    country written instead answers the question too."""
+    text = t._(
+        "Where are you? Share your location and I will tell you what the advice is there,"
+        " or write the name of the town or country."
+    )
+    state = replace(state, pending_intent="advisory", pending_at=now)
+    return Reply(
+        "📍 " + esc(text),
+        t.lang,
+        state=state,
+        location_request=location_request(t, esc(text)),
+    )
+
+
+def start_reply(
+    payload: str,
+    state: UserState,
+    knowledge: Knowledge,
+    *,
+    telegram_lang: str | None,
+    now: dt.datetime,
+) -> Reply:
+    """/start, alone (the welcome) or with a deep link's payload (t.me/<bot>?start=ML): "ML"
+    opens the card, "sub-ML" offers to follow it; anything else is the welcome with one line
+    saying the link led nowhere."""
+    if not payload:
+        return welcome(state, telegram_lang)
+    match = _DEEP_LINK.match(payload)
+    code = match.group("code").upper() if match else ""
+    advisory = knowledge.advisories.get(code)
+    if match is None or advisory is None:
+        reply = welcome(state, telegram_lang)
+        t = tr(reply.lang)
+        line = t._("This link does not lead to a destination I know.")
+        return replace(reply, text=f"⚠️ {esc(line)}\n\n{reply.text}")
+    t = tr(reply_language(state, None, telegram_lang))
+    state = replace(state, last_country=code, last_region=None)
+    if match.group("sub"):
+        return subscribe_offer(advisory, t, state)
+    return card_reply(advisory, None, knowledge, t, state, today=now.date())
+
+
+def subscribe_offer(advisory: Advisory, t: Tr, state: UserState) -> Reply:
+    """A link to follow a destination: its level and a Subscribe button (nothing is followed
+    until the button is pressed)."""
+    code = advisory.code
+    names = t.country_args(code)
+    if state.subscribed_to(code):
+        text = t._("You already follow {country_the}.").format(**names)
+        return Reply(esc(text), t.lang, buttons=_manage_buttons(code, t), state=state)
+    title = t._("Alerts for {country_the}").format(**names)
+    offer = t._(
+        "Press the button to get a message here, in your language, whenever the advice for"
+        " {country_the} changes."
+    ).format(**names)
+    level = esc(level_badge(advisory.level, t))
+    text = f"🔔 <b>{esc(title)}</b>\n{level}\n\n{esc(offer)}"
+    card = Button(
+        f"{flag(code)} " + t._("Advisory for {country_the}").format(**names),
+        cb.encode(cb.CARD, code),
+    )
+    follow = Button("🔔 " + t._("Subscribe to alerts"), cb.encode(cb.SUBSCRIBE, code))
+    return Reply(text, t.lang, buttons=((follow,), (card,)), state=state)
 
 
 def respond_to_button(
@@ -823,7 +935,7 @@ def respond_to_command(
     """Answer a slash command (`name` without the slash, `argument` what follows it)."""
     argument = argument.strip()
     if name == "start":
-        return welcome(state, telegram_lang)
+        return start_reply(argument, state, knowledge, telegram_lang=telegram_lang, now=now)
     if name in PLACE_COMMANDS:
         return _place_command(
             name, argument, state, knowledge, telegram_lang=telegram_lang, now=now
@@ -932,6 +1044,7 @@ class InlineCard:
     title: str
     description: str
     text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # under the shared card: open it in Vigie
 
 
 def inline_cards(
@@ -957,6 +1070,7 @@ def inline_cards(
                 title=t.country(code),
                 description=strip_tags(card.split("\n")[1]) if "\n" in card else "",
                 text=card,
+                buttons=((Button("📲 " + t._("Open in Vigie"), link=code),),),
             )
         )
     return cards

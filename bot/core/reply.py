@@ -24,11 +24,28 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """An inline button: either callback data (≤ 64 bytes) or a URL."""
+    """An inline button: callback data (≤ 64 bytes), a URL, or a link to the bot itself.
+
+    `link` is a deep-link payload: the adapter, which knows the bot's username, makes it a link
+    that opens the bot with `/start <link>` (the deep link itself, or with `share` set, Telegram's
+    share dialog sending that link with the text `share`)."""
 
     label: str
     data: str = ""
     url: str = ""
+    link: str = ""
+    share: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LocationRequest:
+    """A reply-keyboard button that shares the user's location (private chats only). It rides
+    on the reply's own message when that has no inline buttons, else on a message of its own
+    saying `prompt` (a Telegram message carries one keyboard)."""
+
+    label: str
+    prompt: str
+    placeholder: str = ""  # shown in the empty input field while the keyboard is up
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +97,4 @@ class Reply:
     edit: bool = False  # a button press whose answer reads best in place of the old message
     unmatched: str = ""  # not understood: "intent", "place", or "question" (a place, no question)
     notice: str = ""  # a short answer to a button press (answerCallbackQuery)
+    location_request: LocationRequest | None = None  # offer a "Share my location" keyboard

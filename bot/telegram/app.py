@@ -12,13 +12,14 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
@@ -30,7 +31,6 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.core.answer import MAINTAINER_COMMANDS
-from bot.i18n import N_, tr
 from bot.push.jobs import end_trips, send_digests
 from bot.push.pacing import SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
@@ -38,26 +38,14 @@ from bot.push.transport import BotApiTransport
 from bot.push.watchdog import Watchdog
 from bot.store.db import BOT_BUSY_TIMEOUT, open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
-from bot.telegram import alerts, sync_review, webhook
+from bot.telegram import alerts, membership, menus, sync_review, webhook
 from bot.telegram import handlers as h
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
+from bot.telegram.menus import COMMANDS
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
-
-COMMANDS = (
-    ("start", N_("Start, choose your language")),
-    ("advisory", N_("Advice for a destination: /advisory Mali")),
-    ("subscribe", N_("Get alerts for a destination")),
-    ("unsubscribe", N_("Stop alerts for a destination")),
-    ("subscriptions", N_("What you follow")),
-    ("hotspots", N_("Destinations to avoid")),
-    ("language", N_("Français / English")),
-    ("forget", N_("Delete everything about you")),
-    ("help", N_("What Vigie can do")),
-)
-
 
 _redacted_tokens: set[str] = set()
 TOKEN_REJECTED = (
@@ -149,12 +137,42 @@ def _token_rejected(app: VigieApp) -> None:
         app.stop_running()
 
 
-async def register_commands(app: VigieApp) -> None:
-    """The command menu in English and in French."""
-    for lang in ("en", "fr"):
-        t = tr(lang)
-        commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+# ---- Telegram's own features (issue 18): descriptions and menus set in the background at
+# start (bot/telegram/menus.py), membership changes (bot/telegram/membership.py).
+
+
+def start_menus(app: VigieApp) -> None:
+    """Set the descriptions and command menus without delaying the first answers."""
+    vigie = app.bot_data
+
+    async def set_up() -> None:
+        try:
+            await menus.set_up_menus(app.bot, vigie.settings.maintainers)
+        except Exception:  # never let the menus stop the bot
+            log.exception("could not set the descriptions and menus")
+
+    vigie.menus = asyncio.create_task(set_up(), name="vigie-menus")
+
+
+async def stop_menus(app: VigieApp) -> None:
+    """Stop setting the menus (a 429 may have it waiting for hours)."""
+    task, app.bot_data.menus = app.bot_data.menus, None
+    if task is not None and not task.done():
+        task.cancel()
+        await asyncio.wait([task], timeout=5)  # never raises: the cancellation stays the task's
+
+
+# Every update kind, my_chat_member (membership.py) and inline queries included: for polling and
+# for the webhook.
+ALLOWED_UPDATES = Update.ALL_TYPES
+
+
+def add_membership_handlers(app: VigieApp) -> None:
+    """Blocked, unblocked, added to a group, removed from one (`my_chat_member` updates, which
+    run_bot's allowed_updates include)."""
+    app.add_handler(
+        ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
 
 
 async def start_background(app: VigieApp) -> None:
@@ -185,6 +203,7 @@ async def start_background(app: VigieApp) -> None:
 async def stop_background(app: VigieApp) -> None:
     """Let the sender finish the messages in flight."""
     vigie = app.bot_data
+    await stop_menus(app)
     watchdog, vigie.watchdog, vigie.sender = vigie.watchdog, None, None
     if watchdog is not None:
         await watchdog.stop(timeout=30)
@@ -232,7 +251,7 @@ async def on_ready(app: VigieApp) -> None:
     vigie = app.bot_data
     vigie.knowledge.get()  # build the place index now, not on the first traveller's message
     purge_unmatched(vigie.db, dt.datetime.now(dt.UTC))
-    await register_commands(app)
+    start_menus(app)
     await start_background(app)
     log.info("Vigie is ready as @%s", app.bot.username)
 
@@ -283,6 +302,7 @@ def add_handlers(app: VigieApp, settings: Settings) -> None:
         app.add_handler(CommandHandler(command, h.on_maintainer_only, filters=new))
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_handler(InlineQueryHandler(h.on_inline_query))
+    add_membership_handlers(app)
     app.add_handler(MessageHandler(new & filters.LOCATION, h.on_location))
     app.add_handler(MessageHandler(h.TEXT_FOR_US, h.on_text))
     other = (
@@ -312,7 +332,7 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
         "url_path": "telegram",
         "webhook_url": webhook_url.rstrip("/") + "/telegram",
         "secret_token": settings.webhook_secret,
-        "allowed_updates": Update.ALL_TYPES,
+        "allowed_updates": ALLOWED_UPDATES,
     }
 
 
@@ -326,7 +346,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: i
             options = webhook_options(settings, webhook_url, listen, port)
             asyncio.run(webhook.run_webhook(app, options))
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         app.bot_data.token_rejected = True
     if app.bot_data.token_rejected:

@@ -41,6 +41,7 @@ class BotData:
         self.token_rejected = False  # Telegram answered 401: stopping, then exit non-zero
         self.webhook_stop: asyncio.Event | None = None  # set: our webhook server stops
         self.syncing = False  # a scheduled sync is running
+        self.menus: asyncio.Task[None] | None = None  # setting descriptions and menus (menus.py)
 
     def setup(self, settings: Settings, db: Database, budget: SendBudget) -> None:
         """Open what the handlers need for this settings' database and data."""

@@ -27,7 +27,7 @@ from bot.geo import load_towns
 from bot.i18n import Tr, tr
 from bot.telegram.chats import sender_is_admin, subscriber_id
 from bot.telegram.context import Context
-from bot.telegram.keyboards import inline_keyboard
+from bot.telegram.keyboards import inline_keyboard, location_keyboard
 from bot.telegram.ordering import turn_done
 from bot.telegram.ratelimit import Send, Superseded
 from bot.turn import Command, ConsentNeeded, Location, Press, Said, Speaker, Text
@@ -102,29 +102,40 @@ async def send(
     previews are the application's Defaults. The reply then waits for its share of Telegram's
     budget (bot/telegram/ratelimit.py), and the chat's next update may start its turn
     (bot/telegram/ordering.py). `first`: ahead of the replies waiting for this chat, and never
-    replaced by a newer one (the flood notice)."""
+    replaced by a newer one (the flood notice). A "Share my location" keyboard (private chats
+    only) rides on the reply when it has no inline buttons, else follows in its own message."""
     turn_done()
     if not reply.text:
         return
-    markup = inline_keyboard(reply.buttons)
+    markup = inline_keyboard(reply.buttons, context.bot.username or "")
     if first:
         await context.bot.send_message(
             chat_id, reply.text, reply_markup=markup, rate_limit_args=Send.NOTICE
         )
         return
+    ask = reply.location_request if chat_id > 0 else None  # group and channel ids are negative
     if reply.edit and pressed is not None and isinstance(pressed.message, Message):
         try:
             await pressed.edit_message_text(reply.text, reply_markup=markup)
-            return
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return
             log.info("edit failed (%s); sending a new message", error)
+        else:
+            if ask is not None:
+                await context.bot.send_message(
+                    chat_id, ask.prompt, reply_markup=location_keyboard(ask)
+                )
+            return
+    carried = ask is not None and markup is None
+    keyboard = location_keyboard(ask) if ask is not None and carried else markup
     if under is not None:
         quote = under.chat.type != ChatType.PRIVATE
-        await under.reply_text(reply.text, reply_markup=markup, do_quote=quote)
-        return
-    await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
+        await under.reply_text(reply.text, reply_markup=keyboard, do_quote=quote)
+    else:
+        await context.bot.send_message(chat_id, reply.text, reply_markup=keyboard)
+    if ask is not None and not carried:
+        await context.bot.send_message(chat_id, ask.prompt, reply_markup=location_keyboard(ask))
 
 
 async def flood_gate(update: Update, context: Context) -> None:
@@ -203,12 +214,14 @@ async def on_inline_query(update: Update, context: Context) -> None:
     query, who = update.inline_query, speaker(update)
     if query is None or who is None:
         return
+    username = context.bot.username or ""
     results = [
         InlineQueryResultArticle(
             id=card.id,
             title=card.title,
             description=card.description,
             input_message_content=InputTextMessageContent(card.text),
+            reply_markup=inline_keyboard(card.buttons, username),
         )
         for card in context.vigie.conversations.inline(who, query.query)
     ]

@@ -255,6 +255,8 @@ class FakeBotApi:
         self.dropped_updates: list[JSON] = []
         self.count_429 = 0
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        # (field, language_code) -> text: ("description", "fr"), ("short_description", "")
+        self.descriptions: dict[tuple[str, str], str] = {}
         self.callback_answers: dict[str, JSON] = {}
         self.inline_answers: dict[str, JSON] = {}
         self.deleted: list[tuple[int | str, int]] = []
@@ -290,6 +292,10 @@ class FakeBotApi:
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
+            "setmydescription": lambda p: self._set_description("description", p),
+            "getmydescription": lambda p: self._get_description("description", p),
+            "setmyshortdescription": lambda p: self._set_description("short_description", p),
+            "getmyshortdescription": lambda p: self._get_description("short_description", p),
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
@@ -1058,6 +1064,57 @@ class FakeBotApi:
         )
         return self.push_update({"message": copy.deepcopy(message)})
 
+    def push_my_chat_member(
+        self,
+        user_id: int,
+        old_status: str,
+        new_status: str,
+        *,
+        chat_id: int | None = None,
+        chat_type: ChatType = "private",
+        language_code: str | None = "en",
+    ) -> JSON:
+        """The bot's own membership of a chat changes, as Telegram reports it: in a private
+        chat, "kicked" is the user blocking the bot and "member" after it unblocking; in a
+        group, ``user_id`` added ("member", "administrator") or removed ("left", "kicked") it."""
+        chat = self._chat_for(user_id, chat_id, chat_type)
+        bot = self._bot_sender()
+
+        def member(status: str) -> JSON:
+            found: JSON = {"status": status, "user": copy.deepcopy(bot)}
+            if status == "kicked":
+                found["until_date"] = 0
+            elif status == "administrator":
+                found.update(
+                    {
+                        name: False
+                        for name in (
+                            "can_be_edited",
+                            "is_anonymous",
+                            "can_manage_chat",
+                            "can_delete_messages",
+                            "can_manage_video_chats",
+                            "can_restrict_members",
+                            "can_promote_members",
+                            "can_change_info",
+                            "can_invite_users",
+                            "can_post_stories",
+                            "can_edit_stories",
+                            "can_delete_stories",
+                        )
+                    }
+                )
+            return found
+
+        change = {
+            "chat": copy.deepcopy(chat),
+            "from": copy.deepcopy(self._user(user_id, language_code)),
+            "date": int(time.time()),
+            "old_chat_member": member(old_status),
+            "new_chat_member": member(new_status),
+        }
+        return self.push_update({"my_chat_member": change})
+
     def push_sticker(
         self,
         user_id: int,
@@ -1383,6 +1440,23 @@ class FakeBotApi:
         """deleteMyCommands."""
         self.commands.pop(self._commands_key(params), None)
         return True
+
+    def _set_description(self, field: str, params: Mapping[str, Any]) -> bool:
+        """setMyDescription / setMyShortDescription: per language ("" is the default); an
+        empty text removes the language's own."""
+        key = (field, str(params.get("language_code") or ""))
+        text = str(params.get(field) or "")
+        if text:
+            self.descriptions[key] = text
+        else:
+            self.descriptions.pop(key, None)
+        return True
+
+    def _get_description(self, field: str, params: Mapping[str, Any]) -> JSON:
+        """getMyDescription / getMyShortDescription: the language's own, else the default."""
+        lang = str(params.get("language_code") or "")
+        text = self.descriptions.get((field, lang), self.descriptions.get((field, ""), ""))
+        return {field: text}
 
     def _generic(
         self, method: str, params: Mapping[str, Any], files: Mapping[str, UploadedFile]
