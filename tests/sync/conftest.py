@@ -139,6 +139,8 @@ def _synced_once(
     path = tmp_path_factory.mktemp("synced") / "vigie.db"
     shutil.copy(published_db, path)
     _server.files = dict(_official_files())
+    _server.failures.clear()
+    _server.custom.clear()  # a hostile handler left by an earlier test
     db = open_db(path)
     report = run_sync(db, DATA, now=NOW, base_url=_server.url, backoff=0)
     assert not report.failed, report.summary()

@@ -182,9 +182,13 @@ async def test_a_held_change_is_asked_once_and_pushed_only_after_a_maintainer_pu
     assert "lowered its advice for Mali from level 4 to 1" in push["text"]
     mali = load_advisory(db, "ML")
     assert mali is not None and mali.source("us-state").level == 1  # type: ignore[union-attr]
-    running.api.push_callback(MAINTAINER, discard, ask["message_id"])  # settled already
-    await running.api.idle(quiet=1.0)
-    assert load_advisory(db, "ML").source("us-state").level == 1  # type: ignore[union-attr]
+    await running.api.wait_for(
+        lambda: (
+            "the held change is published"
+            in (running.api.message(MAINTAINER, ask["message_id"]) or {}).get("text", "")
+        ),
+        timeout=10,
+    )
 
 
 async def test_discarding_a_held_change_publishes_nothing_and_is_not_asked_again(
