@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.core import callbacks as cb
@@ -116,8 +116,8 @@ def respond_to_understood(
     telegram_lang: str | None,
     now: dt.datetime,
 ) -> Reply:
-    """Answer a message once read: what it asks, about which places, in which language."""
-    text = understood.text
+    """Answer a message once read: what it asks, about which places, in which language. Each
+    intent's answer is registered below (`answers_message`, `answers_place`)."""
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
     intent = understood.intent
@@ -132,22 +132,21 @@ def respond_to_understood(
     if pending and has_place and intent in ("advisory", "unknown"):
         intent = pending  # "c'est dangereux ?" → "Quel pays ?" → "Mali"
     state = replace(state, pending_intent=None, pending_at=None)
+    question = Question(
+        intent,
+        knowledge,
+        t,
+        state,
+        understood=understood,
+        code=understood.country,
+        region=understood.region,
+        now=now,
+        today=now.date(),
+    )
 
-    if intent == "emergency":
-        return emergency_reply(understood, knowledge, t, state, now=now)
-    if intent == "smalltalk":
-        return smalltalk_reply(understood.detail, t, state)
-    if intent == "help":
-        return help_reply(t, state)
-    if intent == "language":
-        return _language_switch(text, t, state)
-    if intent == "hotspots":
-        return hotspots_reply(knowledge, t, state, understood.continent)
-    if intent == "subscriptions":
-        return subscriptions_reply(knowledge, t, state)
-    if intent == "unknown":
-        return _unknown(understood, knowledge, t, state)
-
+    registered = _MESSAGE_ANSWERS.get(intent)
+    if registered is not None and not registered.after_ambiguity:
+        return registered.answer(question)
     if understood.candidates:
         return ambiguous_reply(
             understood.candidates,
@@ -157,19 +156,17 @@ def respond_to_understood(
             uncertain=understood.uncertain,
             places=_candidate_places(understood, knowledge, t),
         )
-    if intent in ("compare", "route", "border"):
-        return two_places_reply(intent, understood, knowledge, t, state, now=now)
-    if intent == "unsubscribe":
-        return unsubscribe_question(understood.country, knowledge, t, state)
+    if registered is not None:
+        return registered.answer(question)
     code, region = understood.country, understood.region
     if code is None and state.last_country:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
     if code is None:
-        question = t._("Which country do you mean? Write its name, or a city.")
+        text = t._("Which country do you mean? Write its name, or a city.")
         state = replace(state, pending_intent=intent, pending_at=now)
-        return Reply(esc(question), lang, state=state, unmatched="place")
-    until = parse_until(text, now.date()) if intent == "subscribe" else None
-    return answer_for(intent, code, region, knowledge, t, state, until=until, today=now.date())
+        return Reply(esc(text), lang, state=state, unmatched="place")
+    until = parse_until(understood.text, now.date()) if intent == "subscribe" else None
+    return answer_place(replace(question, code=code, region=region, until=until))
 
 
 def answer_for(
@@ -185,22 +182,213 @@ def answer_for(
 ) -> Reply:
     """Answer `intent` about destination `code` (and region); `until` ends a subscription;
     `today` dates the card's freshness (else `knowledge.today`)."""
-    advisory = knowledge.advisories.get(code)
-    if intent == "subscribe":
-        return _subscribe(code, region, knowledge, t, state, until=until)
-    if intent == "unsubscribe":
-        return unsubscribe_question(code, knowledge, t, state)
-    if intent == "emergency":
-        return emergency_for(code, region, None, knowledge, t, state)
-    state = replace(state, last_country=code, last_region=region)
-    if advisory is None:
-        text = t._(
-            "We have no advisory for {country_the} yet. Check your government's travel advice."
-        )
-        return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
-    if intent in INTENT_SECTION:
-        return section_reply(advisory, INTENT_SECTION[intent], knowledge, t, state, today=today)
-    return card_reply(advisory, region, knowledge, t, state, today=today)
+    question = Question(
+        intent, knowledge, t, state, code=code, region=region, until=until, today=today
+    )
+    return answer_place(question)
+
+
+# ---- the registry: each intent's answer, registered where it is written -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question to answer: the intent, what the message said (None for a button or a
+    command), the destination once settled (`code`, `region`), the reader's language (`t`) and
+    state, and when (`now` for messages; `today` dates freshness, else `knowledge.today`)."""
+
+    intent: str
+    knowledge: Knowledge
+    t: Tr
+    state: UserState
+    understood: Understanding | None = None
+    code: str | None = None
+    region: str | None = None
+    until: dt.date | None = None
+    now: dt.datetime | None = None
+    today: dt.date | None = None
+
+    @property
+    def advisory(self) -> Advisory | None:
+        """The published advisory of `code`, if any."""
+        return self.knowledge.advisories.get(self.code or "")
+
+    @property
+    def day(self) -> dt.date | None:
+        """The date freshness is measured against."""
+        return self.today or self.knowledge.today
+
+
+Answer = Callable[[Question], Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    answer: Answer
+    after_ambiguity: bool  # an ambiguous place is settled first ("which one do you mean?")
+
+
+# Intents answered from the message itself (they read its places, if any, themselves).
+_MESSAGE_ANSWERS: dict[str, _Registered] = {}
+# Intents about one destination: `Question.code` is set (the place named, the last one talked
+# about, or a button's); an intent not registered here gets the advisory card.
+_PLACE_ANSWERS: dict[str, Answer] = {}
+
+
+def answers_message(*intents: str, after_ambiguity: bool = False) -> Callable[[Answer], Answer]:
+    """Register the answer to a message of `intents`, read before any place is settled (or,
+    `after_ambiguity`, once an ambiguous place has been asked about)."""
+
+    def register(answer: Answer) -> Answer:
+        for intent in intents:
+            _MESSAGE_ANSWERS[intent] = _Registered(answer, after_ambiguity)
+        return answer
+
+    return register
+
+
+def answers_place(*intents: str) -> Callable[[Answer], Answer]:
+    """Register the answer to `intents` about one destination (`Question.code`)."""
+
+    def register(answer: Answer) -> Answer:
+        for intent in intents:
+            _PLACE_ANSWERS[intent] = answer
+        return answer
+
+    return register
+
+
+def answer_place(question: Question) -> Reply:
+    """The registered answer to `question.intent` about `question.code` (the card by default)."""
+    return _PLACE_ANSWERS.get(question.intent, _card_answer)(question)
+
+
+def _about_destination(answer: Callable[[Question, Advisory], Reply]) -> Answer:
+    """An answer that needs the destination's advisory: remembers the destination as the one
+    talked about, and says so when we hold no advisory for it."""
+
+    def answer_with_advisory(question: Question) -> Reply:
+        code = question.code
+        assert code is not None
+        t = question.t
+        state = replace(question.state, last_country=code, last_region=question.region)
+        question = replace(question, state=state)
+        advisory = question.advisory
+        if advisory is None:
+            text = t._(
+                "We have no advisory for {country_the} yet. Check your government's travel advice."
+            )
+            return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
+        return answer(question, advisory)
+
+    return answer_with_advisory
+
+
+@_about_destination
+def _card_answer(question: Question, advisory: Advisory) -> Reply:
+    return card_reply(
+        advisory,
+        question.region,
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.today,
+    )
+
+
+@answers_place(*INTENT_SECTION)
+@_about_destination
+def _section_answer(question: Question, advisory: Advisory) -> Reply:
+    return section_reply(
+        advisory,
+        INTENT_SECTION[question.intent],
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.today,
+    )
+
+
+@answers_place("subscribe")
+def _subscribe_answer(question: Question) -> Reply:
+    assert question.code is not None
+    return _subscribe(
+        question.code,
+        question.region,
+        question.knowledge,
+        question.t,
+        question.state,
+        until=question.until,
+    )
+
+
+@answers_message("unsubscribe", after_ambiguity=True)
+@answers_place("unsubscribe")
+def _unsubscribe_answer(question: Question) -> Reply:
+    return unsubscribe_question(question.code, question.knowledge, question.t, question.state)
+
+
+@answers_message("emergency")
+def _emergency_message(question: Question) -> Reply:
+    assert question.understood is not None and question.now is not None
+    return emergency_reply(
+        question.understood, question.knowledge, question.t, question.state, now=question.now
+    )
+
+
+@answers_place("emergency")
+def _emergency_answer(question: Question) -> Reply:
+    assert question.code is not None
+    return emergency_for(
+        question.code, question.region, None, question.knowledge, question.t, question.state
+    )
+
+
+@answers_message("smalltalk")
+def _smalltalk_answer(question: Question) -> Reply:
+    detail = question.understood.detail if question.understood else None
+    return smalltalk_reply(detail, question.t, question.state)
+
+
+@answers_message("help")
+def _help_answer(question: Question) -> Reply:
+    return help_reply(question.t, question.state)
+
+
+@answers_message("language")
+def _language_answer(question: Question) -> Reply:
+    text = question.understood.text if question.understood else ""
+    return _language_switch(text, question.t, question.state)
+
+
+@answers_message("hotspots")
+def _hotspots_answer(question: Question) -> Reply:
+    continent = question.understood.continent if question.understood else None
+    return hotspots_reply(question.knowledge, question.t, question.state, continent)
+
+
+@answers_message("subscriptions")
+def _subscriptions_answer(question: Question) -> Reply:
+    return subscriptions_reply(question.knowledge, question.t, question.state)
+
+
+@answers_message("unknown")
+def _unknown_answer(question: Question) -> Reply:
+    assert question.understood is not None
+    return _unknown(question.understood, question.knowledge, question.t, question.state)
+
+
+@answers_message("compare", "route", "border", after_ambiguity=True)
+def _two_places_answer(question: Question) -> Reply:
+    assert question.understood is not None and question.now is not None
+    return two_places_reply(
+        question.intent,
+        question.understood,
+        question.knowledge,
+        question.t,
+        question.state,
+        now=question.now,
+    )
 
 
 def card_text(
