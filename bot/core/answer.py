@@ -4,10 +4,12 @@ reply out. Pure: no Telegram, no database, no clock (the time is passed in)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import ParamSpec
 
 from bot.core import callbacks as cb
 from bot.core.dates import parse_until
@@ -23,6 +25,7 @@ from bot.core.render import (
     SECTION_EMOJI,
     SECTION_TITLES,
     esc,
+    fit,
     flag,
     level_badge,
     render_card,
@@ -31,10 +34,14 @@ from bot.core.render import (
     strip_tags,
 )
 from bot.core.reply import Action, Button, Mode, Reply, Scope, Subscription, UserState
+from bot.core.situation import SITUATION_KINDS, render_situation, situation_buttons
 from bot.core.two_places import render_border, render_compare, render_route
+from bot.core.typography import typeset
 from bot.core.understand import Understanding, understand
+from bot.core.where import where_first_lines
 from bot.i18n import N_, Lang, Tr, normalise_lang, tr
 
+P = ParamSpec("P")
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
 INTENT_SECTION = {
@@ -76,6 +83,32 @@ class Knowledge:
     today: dt.date | None = None
 
 
+def typeset_reply(respond: Callable[P, Reply]) -> Callable[P, Reply]:
+    """Every reply leaves the core through here: French typography applied once to its text,
+    buttons and notice (bot/core/typography.py), whoever wrote them."""
+
+    @functools.wraps(respond)
+    def typeset_it(*args: P.args, **kwargs: P.kwargs) -> Reply:
+        return typeset_whole(respond(*args, **kwargs))
+
+    return typeset_it
+
+
+def typeset_whole(reply: Reply) -> Reply:
+    """`reply` with French typography in its text, button labels and notice."""
+    if reply.lang != "fr":
+        return reply
+    buttons = tuple(
+        tuple(replace(b, label=typeset(b.label, "fr")) for b in row) for row in reply.buttons
+    )
+    return replace(
+        reply,
+        text=typeset(reply.text, "fr"),
+        buttons=buttons,
+        notice=typeset(reply.notice, "fr"),
+    )
+
+
 def reply_language(
     state: UserState, understood: Understanding | None, telegram_lang: str | None
 ) -> str:
@@ -108,6 +141,7 @@ def respond_to_text(
     return respond_to_understood(understood, state, knowledge, telegram_lang=telegram_lang, now=now)
 
 
+@typeset_reply
 def respond_to_understood(
     understood: Understanding,
     state: UserState,
@@ -286,6 +320,8 @@ def _about_destination(answer: Callable[[Question, Advisory], Reply]) -> Answer:
 
 @_about_destination
 def _card_answer(question: Question, advisory: Advisory) -> Reply:
+    understood = question.understood
+    place = understood.place if understood and understood.country == advisory.code else None
     return card_reply(
         advisory,
         question.region,
@@ -293,6 +329,7 @@ def _card_answer(question: Question, advisory: Advisory) -> Reply:
         question.t,
         question.state,
         today=question.today,
+        place=place,
     )
 
 
@@ -340,8 +377,24 @@ def _emergency_message(question: Question) -> Reply:
 def _emergency_answer(question: Question) -> Reply:
     assert question.code is not None
     return emergency_for(
-        question.code, question.region, None, question.knowledge, question.t, question.state
+        question.code,
+        question.region,
+        None,
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.day,
     )
+
+
+@answers_place("situation")
+@_about_destination
+def _situation_answer(question: Question, advisory: Advisory) -> Reply:
+    detail = question.understood.detail if question.understood else None
+    kind = detail if detail in SITUATION_KINDS else None
+    text = render_situation(advisory, kind, question.t, today=question.day)
+    buttons = situation_buttons(advisory.code, question.t)
+    return Reply(text, question.t.lang, buttons=buttons, state=question.state)
 
 
 @answers_message("smalltalk")
@@ -398,9 +451,13 @@ def card_text(
     t: Tr,
     *,
     today: dt.date | None = None,
+    place: str | None = None,
+    nearby: Mapping[str, float] | None = None,
 ) -> str:
-    """The advisory card's HTML, with how current it is (`today`, else `knowledge.today`)."""
-    return render_card(
+    """The advisory card's HTML, with how current it is (`today`, else `knowledge.today`); when
+    the place asked about (`place`, `region`) or a shared location (`nearby`: country → km to
+    its nearest town) lies in an area advised against, that comes first."""
+    card = render_card(
         advisory,
         knowledge.sources,
         t,
@@ -408,6 +465,10 @@ def card_text(
         today=today or knowledge.today,
         checked=knowledge.checked,
     )
+    first = where_first_lines(
+        advisory, knowledge.sources, t, place=place, region_id=region, nearby=nearby
+    )
+    return fit("\n".join([*first, "", card])) if first else card
 
 
 def card_reply(
@@ -418,9 +479,10 @@ def card_reply(
     state: UserState,
     *,
     today: dt.date | None = None,
+    place: str | None = None,
 ) -> Reply:
     """The advisory card with its subscribe and section buttons."""
-    text = card_text(advisory, region, knowledge, t, today=today)
+    text = card_text(advisory, region, knowledge, t, today=today, place=place)
     return Reply(text, t.lang, buttons=card_buttons(advisory, region, t, state), state=state)
 
 
@@ -653,7 +715,7 @@ def emergency_reply(
     kind = understood.detail if understood.detail in EMERGENCY_KINDS else None
     code = None if understood.uncertain else understood.country
     if code is not None:
-        return emergency_for(code, understood.region, kind, knowledge, t, state)
+        return emergency_for(code, understood.region, kind, knowledge, t, state, today=now.date())
     likely = understood.candidates or ((state.last_country,) if state.last_country else ())
     buttons = tuple(
         (Button(emergency_button_label(c, t), cb.encode(cb.PICK, c, "emergency")),)
@@ -672,10 +734,12 @@ def emergency_for(
     knowledge: Knowledge,
     t: Tr,
     state: UserState,
+    *,
+    today: dt.date | None = None,
 ) -> Reply:
     """The emergency numbers, what to do and the embassies for destination `code`."""
     advisory = knowledge.advisories.get(code)
-    text = render_emergency(advisory, code, kind, t)
+    text = render_emergency(advisory, code, kind, t, today=today or knowledge.today)
     state = replace(state, last_country=code, last_region=region)
     if advisory is None:
         return Reply(text, t.lang, state=state)
@@ -873,6 +937,7 @@ def help_reply(t: Tr, state: UserState) -> Reply:
     )
 
 
+@typeset_reply
 def welcome(state: UserState, telegram_lang: str | None) -> Reply:
     """The first message: who Vigie is, the language choice, and examples."""
     lang = reply_language(state, None, telegram_lang)
@@ -882,6 +947,7 @@ def welcome(state: UserState, telegram_lang: str | None) -> Reply:
     return replace(reply, text=f"👋 <b>{esc(hello)}</b>\n\n{reply.text}")
 
 
+@typeset_reply
 def respond_to_button(
     data: str | None,
     state: UserState,
@@ -991,6 +1057,7 @@ PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
 MAINTAINER_COMMANDS = ("alert",)
 
 
+@typeset_reply
 def respond_to_command(
     name: str,
     argument: str,
@@ -1060,6 +1127,7 @@ def _place_command(
     )
 
 
+@typeset_reply
 def respond_to_location(
     town: str | None,
     country: str | None,
@@ -1069,9 +1137,11 @@ def respond_to_location(
     *,
     telegram_lang: str | None,
     now: dt.datetime,
+    nearby: Mapping[str, float] | None = None,
 ) -> Reply:
-    """Answer a shared location, given the nearest known town (None when there is none): the
-    advisory where the user is, with its buttons."""
+    """Answer a shared location, given the nearest known town (None when there is none) and
+    `nearby` (country → km to its nearest town, for areas "within N km of the border"): where
+    the user is first when an area there is advised against, then the advisory, with buttons."""
     t = tr(reply_language(state, None, telegram_lang))
     advisory = knowledge.advisories.get(country or "")
     if town is None or advisory is None or distance_km > 300:
@@ -1080,9 +1150,11 @@ def respond_to_location(
     region = region_listing(advisory, town)
     intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
     state = replace(state, last_country=advisory.code, last_region=region)
-    card = card_text(advisory, region, knowledge, t, today=now.date())
+    card = card_text(
+        advisory, region, knowledge, t, today=now.date(), place=town, nearby=nearby or {}
+    )
     return Reply(
-        f"📍 {esc(intro)}\n\n{card}",
+        fit(f"📍 {esc(intro)}\n\n{card}"),
         t.lang,
         buttons=card_buttons(advisory, region, t, state),
         state=state,
@@ -1136,24 +1208,27 @@ def inline_cards(
                 id=f"{code}-{region or ''}-{t.lang}",
                 title=t.country(code),
                 description=strip_tags(card.split("\n")[1]) if "\n" in card else "",
-                text=card,
+                text=typeset(card, t.lang),
             )
         )
     return cards
 
 
+@typeset_reply
 def maintainers_only_reply(t: Tr, state: UserState) -> Reply:
     """A maintainer command from someone else: a polite refusal."""
     text = t._("Sorry, this command is reserved for Vigie's maintainers.")
     return Reply(esc(text), t.lang, state=state)
 
 
+@typeset_reply
 def unreadable_reply(t: Tr, state: UserState) -> Reply:
     """Stickers, photos, voice: a short hint."""
     text = t._("I can only read text. Write a country or a city, for example “Mali” or “Bamako”.")
     return Reply(esc(text), t.lang, state=state)
 
 
+@typeset_reply
 def flood_reply(t: Tr, state: UserState) -> Reply:
     """The one notice to someone writing faster than we may answer: their latest messages are
     answered (bot/telegram/flood.py)."""

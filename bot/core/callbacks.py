@@ -59,6 +59,7 @@ PLACE_INTENTS = (
     "subscribe",
     "unsubscribe",
     "emergency",
+    "situation",
 )
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"

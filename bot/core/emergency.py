@@ -1,14 +1,34 @@
 """What to tell someone in danger: the place's emergency numbers, its embassies, and what to do
-for the kind of emergency (kidnapping, robbery, arrest, passport, injury). Pure rendering."""
+for the kind of emergency (kidnapping, robbery, arrest, passport, injury, illness). Pure."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from bot.core.model import Advisory
-from bot.core.render import embassy_lines, emergency_lines, esc, fit, flag, paragraphs
+from bot.core.render import (
+    embassy_lines,
+    emergency_lines,
+    esc,
+    fit,
+    flag,
+    our_text_date,
+    paragraphs,
+)
 from bot.i18n import N_, Tr
 
 # The kinds the message reader reports in Understanding.detail for an emergency.
-EMERGENCY_KINDS = ("kidnapping", "robbery", "assault", "arrest", "passport", "injury", "help")
+EMERGENCY_KINDS = (
+    "kidnapping",
+    "robbery",
+    "assault",
+    "arrest",
+    "passport",
+    "injury",
+    "medical",
+    "help",
+)
 
 _WHAT_TO_DO = {
     "kidnapping": (
@@ -56,8 +76,23 @@ _WHAT_TO_DO = {
         N_("Call an ambulance, or go to the nearest hospital."),
         N_("Call your travel insurer's assistance line: it can arrange care and an evacuation."),
     ),
+    "medical": (
+        N_(
+            "Call your travel insurer's assistance line now: it can find a hospital, guarantee"
+            " payment and arrange an evacuation."
+        ),
+    ),
     "help": (N_("If you are in danger now, call the police."),),
 }
+# Where to find care, for a sick or injured person: after the numbers, before the insurer.
+_CARE = (
+    N_("If no ambulance can come quickly, go straight to the nearest hospital or clinic."),
+    N_(
+        "Your embassy keeps a list of doctors and hospitals, and your hotel or hosts know the"
+        " nearest."
+    ),
+)
+_CARE_WORDS = ("health care", "hospital", "clinic", "doctor")
 _ALWAYS = N_(
     "Contact your country's embassy or consulate, or your foreign ministry's crisis line, and"
     " tell them where you are."
@@ -70,8 +105,45 @@ def what_to_do(kind: str | None, t: Tr) -> list[str]:
     return [*lines, t._(_ALWAYS)]
 
 
-def render_emergency(advisory: Advisory | None, code: str, kind: str | None, t: Tr) -> str:
-    """Numbers first, then what to do, then the embassies and the curated contacts text."""
+def care_lines(advisory: Advisory | None, t: Tr, *, today: dt.date | None = None) -> list[str]:
+    """Where to find care: the nearest hospital, the embassy's list of doctors, and what our
+    health section says of care there (with its date)."""
+    title = t._("Where to find care")
+    lines = [f"<b>{esc(title)}</b>"]
+    lines += [f"• {esc(t._(line))}" for line in _CARE]
+    health = advisory.sections.get("health") if advisory else None
+    if advisory is not None and health is not None:
+        english = _sentences(health.en)
+        shown = _sentences(health.get(t.lang))
+        said = [
+            s
+            for e, s in zip(english, shown, strict=False)
+            if any(w in e.lower() for w in _CARE_WORDS)
+        ][:2]
+        if said:
+            lines += our_text_date(advisory, t, today)
+            lines += [f"• {esc(s)}" for s in said]
+    return lines
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        line = line.strip().removeprefix("- ")
+        out += [s for s in re.split(r"(?<=\.)\s+", line) if s]
+    return out
+
+
+def render_emergency(
+    advisory: Advisory | None,
+    code: str,
+    kind: str | None,
+    t: Tr,
+    *,
+    today: dt.date | None = None,
+) -> str:
+    """Numbers first, then (for a sick or injured person) where to find care, then what to do
+    (the insurer, the embassy), then the embassies and the curated contacts text."""
     title = t._("Emergency {country_in}").format(**t.country_args(code))
     lines = [f"🚨 <b>{esc(title)}</b>", ""]
     numbers = emergency_lines(advisory, t) if advisory else []
@@ -83,6 +155,8 @@ def render_emergency(advisory: Advisory | None, code: str, kind: str | None, t: 
             " services, and your embassy."
         ).format(**t.country_args(code))
         lines.append(f"<b>{esc(none)}</b>")
+    if kind in ("medical", "injury"):
+        lines += ["", *care_lines(advisory, t, today=today)]
     todo_title = t._("What to do")
     lines += ["", f"<b>{esc(todo_title)}</b>"]
     lines += [f"• {esc(line)}" for line in what_to_do(kind, t)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import callbacks as cb
 from bot.core.model import Advisory, Text
 from bot.core.render import LEVEL_EMOJI, esc, fit, flag, level_badge
 from bot.core.reply import Button
+from bot.core.typography import typeset
 from bot.i18n import Tr
 
 MAX_NOTES = 5
@@ -80,7 +81,7 @@ def render_push(
     if notes:
         what_changed = t._("What changed")
         lines += ["", f"<b>{esc(what_changed)}</b>", *notes]
-    return fit("\n".join(lines)), push_buttons(code, t)
+    return _typeset(fit("\n".join(lines)), push_buttons(code, t), t)
 
 
 def render_digest(
@@ -98,7 +99,7 @@ def render_digest(
         lines += _notes(events, t)
         buttons.append(Button(f"{flag(code)} {t.country(code)}", cb.encode(cb.CARD, code)))
     rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
-    return fit("\n".join(lines)), rows
+    return _typeset(fit("\n".join(lines)), rows, t)
 
 
 def render_goodbye(code: str, t: Tr) -> tuple[str, tuple[tuple[Button, ...], ...]]:
@@ -107,4 +108,12 @@ def render_goodbye(code: str, t: Tr) -> tuple[str, tuple[tuple[Button, ...], ...
         "Your trip to {country_the} is over: I stopped sending you its alerts. Safe travels!"
     ).format(**t.country_args(code))
     again = Button(t._("Subscribe again"), cb.encode(cb.SUBSCRIBE, code))
-    return f"👋 {esc(text)}", ((again,),)
+    return _typeset(f"👋 {esc(text)}", ((again,),), t)
+
+
+def _typeset(
+    text: str, buttons: tuple[tuple[Button, ...], ...], t: Tr
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """A push's text and buttons with the typography of its language (bot/core/typography.py)."""
+    rows = tuple(tuple(replace(b, label=typeset(b.label, t.lang)) for b in row) for row in buttons)
+    return typeset(text, t.lang), rows

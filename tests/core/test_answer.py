@@ -130,9 +130,9 @@ def test_hotspots_level_4_then_3_and_by_continent(knowledge: Knowledge) -> None:
 def test_ambiguous_congo_asks_with_buttons(knowledge: Knowledge) -> None:
     reply = ask(knowledge, "is Congo safe?")
     assert {b.data for row in reply.buttons for b in row} == {"p:CD:advisory", "p:CG:advisory"}
-    assert "Congo - Kinshasa" in reply.text
+    assert "DR Congo" in reply.text and "Congo - Kinshasa" not in reply.text
     chosen = press(knowledge, "p:CD:advisory")
-    assert "Congo - Kinshasa" in chosen.text and "Level" in chosen.text
+    assert "DR Congo" in chosen.text and "Level" in chosen.text
 
 
 def test_missing_place_asks_and_remembers_the_question(knowledge: Knowledge) -> None:
