@@ -30,6 +30,7 @@ from bot.core.render import (
     level_badge,
     render_card,
     render_hotspots,
+    render_safest,
     render_section,
     strip_tags,
 )
@@ -416,7 +417,10 @@ def _language_answer(question: Question) -> Reply:
 
 @answers_message("hotspots")
 def _hotspots_answer(question: Question) -> Reply:
-    continent = question.understood.continent if question.understood else None
+    understood = question.understood
+    continent = understood.continent if understood else None
+    if understood is not None and understood.detail == "safest":
+        return safest_reply(question.knowledge, question.t, question.state, continent)
     return hotspots_reply(question.knowledge, question.t, question.state, continent)
 
 
@@ -545,6 +549,38 @@ def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str
         if k != continent
     )
     return Reply(text, t.lang, buttons=(others,), state=state)
+
+
+def safest_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str | None) -> Reply:
+    """The safest destinations (level 1) by region, for a continent when one was named."""
+    if continent in CONTINENT_TITLES:
+        title = t._("The safest destinations in {area}").format(
+            area=t._(CONTINENT_TITLES[continent])
+        )
+        groups = [(t._(CONTINENT_TITLES[continent]), knowledge.continents.get(continent))]
+    else:
+        title = t._("The safest destinations")
+        groups = [
+            (t._(CONTINENT_TITLES[k]), knowledge.continents.get(k))
+            for k in CONTINENT_TITLES
+            if k in knowledge.continents
+        ]
+        placed = frozenset().union(*(codes for _, codes in groups if codes))
+        groups.append((t._("Elsewhere"), frozenset(knowledge.advisories) - placed))
+    text = render_safest(knowledge.advisories.values(), t, groups=groups, title=title)
+    others = tuple(
+        Button(_capitalised(t._(CONTINENT_TITLES[k])), cb.encode(cb.SAFEST, value=k))
+        for k in ("africa", "middle_east", "asia", "americas", "europe")
+        if k != continent
+    )
+    avoid = Button(
+        "🌍 " + t._("Destinations to avoid"), cb.encode(cb.HOTSPOTS, value=continent or "")
+    )
+    return Reply(text, t.lang, buttons=(others, (avoid,)), state=state)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
@@ -982,6 +1018,8 @@ def respond_to_button(
         return language_set_reply(press.value, state)
     if press.kind == cb.HOTSPOTS:
         return replace(hotspots_reply(knowledge, t, state, press.value or None), edit=True)
+    if press.kind == cb.SAFEST:
+        return replace(safest_reply(knowledge, t, state, press.value or None), edit=True)
     if press.kind == cb.HELP:
         return help_reply(t, state)
     if press.kind in (cb.MODE, cb.SCOPE):

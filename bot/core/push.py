@@ -36,12 +36,11 @@ def _level_change(events: Sequence[PushEvent], advisory: Advisory | None, t: Tr)
     return f"{LEVEL_EMOJI[old]} {esc(before)} → <b>{level_badge(new, t)}</b>"
 
 
-def _notes(events: Sequence[PushEvent], t: Tr) -> list[str]:
+def _notes(events: Sequence[PushEvent], t: Tr, advisory: Advisory | None = None) -> list[str]:
     lines = []
     for event in list(reversed(events))[:MAX_NOTES]:
-        note = event.note.get(t.lang).strip()
-        if note:
-            lines.append(f"• {esc(t.date(event.at.date()))}{t.colon()}{esc(note)}")
+        for day, note in dated_notes(event, advisory, t):
+            lines.append(f"• {esc(t.date(day))}{t.colon()}{esc(note)}")
     if len(events) > MAX_NOTES:
         more = len(events) - MAX_NOTES
         lines.append(
@@ -51,6 +50,20 @@ def _notes(events: Sequence[PushEvent], t: Tr) -> list[str]:
             )
         )
     return lines
+
+
+def dated_notes(event: PushEvent, advisory: Advisory | None, t: Tr) -> list[tuple[dt.date, str]]:
+    """An event's note with its date: an alert's own date (the note of new alerts is their
+    text, one per line), else the day the change was published."""
+    note = event.note.get(t.lang).strip()
+    if not note:
+        return []
+    english = [line.strip() for line in event.note.en.strip().splitlines()]
+    shown = note.splitlines()
+    alerts = {a.text.en.strip(): a for a in advisory.alerts} if advisory else {}
+    if alerts and len(english) == len(shown) and all(line in alerts for line in english):
+        return [(alerts[e].date, s) for e, s in zip(english, shown, strict=True)]
+    return [(event.at.date(), note)]
 
 
 def push_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
@@ -77,7 +90,7 @@ def render_push(
         head = t._("{country}: the travel advice was updated")
     lines = [f"🔔 {flag(code)} <b>{esc(head.format(country=t.country(code)))}</b>"]
     lines.append(_level_change(events, advisory, t))
-    notes = _notes(events, t)
+    notes = _notes(events, t, advisory)
     if notes:
         what_changed = t._("What changed")
         lines += ["", f"<b>{esc(what_changed)}</b>", *notes]
@@ -96,7 +109,7 @@ def render_digest(
             "",
             f"{flag(code)} <b>{esc(t.country(code))}</b> — {_level_change(events, advisory, t)}",
         ]
-        lines += _notes(events, t)
+        lines += _notes(events, t, advisory)
         buttons.append(Button(f"{flag(code)} {t.country(code)}", cb.encode(cb.CARD, code)))
     rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
     return _typeset(fit("\n".join(lines)), rows, t)

@@ -124,6 +124,7 @@ def render_card(
     if advisory.curated_level is not None:
         lines.append(f"<i>{esc(advisory.curated_level.reason.get(t.lang))}</i>")
         lines += curated_vs_official(advisory, sources, t)
+        lines += divergence_lines(advisory, sources, t)
     else:
         lines += official_why(advisory, sources, t)
     lines += review_lines(advisory, t, today)
@@ -560,6 +561,48 @@ def render_hotspots(
     if len(lines) == 1:
         lines.append(esc(t._("No destination is at level 3 or 4 here.")))
     return fit("\n".join(lines))
+
+
+def render_safest(
+    advisories: Iterable[Advisory],
+    t: Tr,
+    *,
+    groups: Iterable[tuple[str, frozenset[str] | None]],
+    title: str,
+) -> str:
+    """The destinations at level 1 (normal precautions), one paragraph per region (`groups`:
+    its title and codes, None for every destination); a ⚠️ marks those where some area is
+    advised against."""
+    level_one = [a for a in advisories if a.level == 1]
+    lines = [f"<b>{esc(title)}</b>", f"<b>{level_badge(1, t)}</b>"]
+    marked = False
+    for group_title, codes in groups:
+        chosen = [a for a in level_one if codes is None or a.code in codes]
+        if not chosen:
+            continue
+        names = []
+        for advisory in sorted(chosen, key=lambda a: t.sort_key(t.country(a.code))):
+            warned = _has_area_advised_against(advisory)
+            marked |= warned
+            names.append(t.country(advisory.code) + (" ⚠️" if warned else ""))
+        heading = group_title[:1].upper() + group_title[1:]
+        lines += ["", f"<b>{esc(heading)}</b> ({len(names)})", esc(", ".join(names))]
+    if len(lines) == 2:
+        lines.append(esc(t._("No destination is at level 1 here.")))
+    if marked:
+        lines += ["", "⚠️ " + esc(t._("Some areas there are advised against: read the card."))]
+    note = t._(
+        "Level 1 by the advice we hold: no place is free of risk. Ask about a destination for"
+        " its card."
+    )
+    lines += ["", esc(note)]
+    return fit("\n".join(lines))
+
+
+def _has_area_advised_against(advisory: Advisory) -> bool:
+    return any(r.level >= 3 for r in advisory.regions) or any(
+        r.level >= 3 for s in advisory.sources for r in s.regions
+    )
 
 
 def strip_tags(text: str) -> str:

@@ -402,6 +402,8 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
     elif intent == "situation":
         detail = scored.detail("situation", SITUATION_KINDS)
+    elif intent == "hotspots":
+        detail = scored.detail("hotspots", ("safest",))
     if choice is None:
         near: tuple[str, ...] = ()
         if intent in _ABOUT_A_PLACE:

@@ -80,10 +80,13 @@ def test_alerts_are_newest_first(knowledge: Knowledge) -> None:
 
 def test_city_asked_comes_first_with_its_own_level(knowledge: Knowledge) -> None:
     text = ask(knowledge, "is Bamako safe").text
-    first_region = text.split("\n\n")[1].split("\n")[0]
+    where, card = text.split("\n\n", 1)
+    assert where.split("\n")[1].startswith("📍 🔴") and "Bamako (capital)" in where
+    assert card.startswith("🇲🇱 <b>Mali</b>")  # then the country's headline
+    first_region = card.split("\n\n")[1].split("\n")[0]
     assert first_region.startswith("📍") and "Bamako" in first_region
     tombouctou = ask(knowledge, "Tombouctou", lang="fr").text
-    assert tombouctou.split("\n\n")[1].startswith("📍") and "Tombouctou" in tombouctou
+    assert tombouctou.split("\n")[1].startswith("📍") and "Tombouctou" in tombouctou
 
 
 def test_sections_in_both_languages(knowledge: Knowledge, english_fragments: list[str]) -> None:
@@ -258,10 +261,12 @@ def test_every_card_and_section_fits_telegram_and_is_well_formed_html(knowledge:
                 parsed = parse_html(text)
                 assert parsed.errors == [], (advisory.code, lang, parsed.errors)
                 assert len(parsed.text) <= MAX_MESSAGE
-            assert_freshness_and_regions_shown(advisory, card, t)
+            assert_freshness_and_regions_shown(advisory, card, t, knowledge)
 
 
-def assert_freshness_and_regions_shown(advisory: Advisory, card: str, t: Tr) -> None:
+def assert_freshness_and_regions_shown(
+    advisory: Advisory, card: str, t: Tr, knowledge: Knowledge
+) -> None:
     """The card says how current it is, the officials' regional levels and a why, where we hold
     the data for them."""
     where = (advisory.code, t.lang)
@@ -277,10 +282,13 @@ def assert_freshness_and_regions_shown(advisory: Advisory, card: str, t: Tr) -> 
         title = "Avis officiels par région" if t.lang == "fr" else "Official regional advice"
         assert title in card, where
         assert any(area[1:] in strip_tags(card) for area in high), where
-    quotable = [s for s in advisory.sources if s.summary and why_sentence(s.summary)]
-    if advisory.curated_level is None and quotable:
-        why = card.split("\n")[2]  # under the headline level
-        assert why.endswith("”</i>") or why.endswith("\u00a0»</i>"), where
+    origin = advisory.source(advisory.level_origin or "")
+    if advisory.curated_level is None and origin is not None:
+        why = card.split("\n")[2]  # under the headline level: from the government that sets it
+        info = knowledge.sources[origin.source]
+        assert info.name.get(t.lang) in why, where
+        if why_sentence(origin.summary):
+            assert why.endswith("”</i>") or why.endswith("\u00a0»</i>"), where
 
 
 def test_data_is_escaped_in_html(knowledge: Knowledge) -> None:
