@@ -165,7 +165,9 @@ def respond_to_understood(
         pending = None
     has_place = bool(understood.country or understood.candidates)
     if pending and has_place and intent in ("advisory", "unknown"):
-        intent = pending  # "c'est dangereux ?" → "Quel pays ?" → "Mali"
+        # "c'est dangereux ?" → "Quel pays ?" → "Mali"; the question's detail kept with it
+        intent, _, detail = pending.partition(":")
+        understood = replace(understood, intent=intent, detail=detail or understood.detail)
     state = replace(state, pending_intent=None, pending_at=None)
     question = Question(
         intent,
@@ -198,10 +200,15 @@ def respond_to_understood(
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
     if code is None:
         text = t._("Which country do you mean? Write its name, or a city.")
-        state = replace(state, pending_intent=intent, pending_at=now)
+        state = replace(state, pending_intent=_pending(intent, understood.detail), pending_at=now)
         return Reply(esc(text), lang, state=state, unmatched="place")
     until = parse_until(understood.text, now.date()) if intent == "subscribe" else None
     return answer_place(replace(question, code=code, region=region, until=until))
+
+
+def _pending(intent: str, detail: str | None) -> str:
+    """The question kept while asking "which country?": the intent, and its detail ("fuel")."""
+    return f"{intent}:{detail}" if detail else intent
 
 
 def answer_for(
@@ -758,7 +765,8 @@ def emergency_reply(
         for c in likely
         if c in knowledge.advisories
     )
-    state = replace(state, pending_intent="emergency", pending_at=now)
+    kept = kind if kind != "help" else None
+    state = replace(state, pending_intent=_pending("emergency", kept), pending_at=now)
     text = render_emergency_without_place(kind, t)
     return Reply(text, t.lang, buttons=buttons, state=state, unmatched="place")
 
