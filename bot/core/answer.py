@@ -97,16 +97,15 @@ def typeset_reply(respond: Callable[P, Reply]) -> Callable[P, Reply]:
 
 def typeset_whole(reply: Reply) -> Reply:
     """`reply` with French typography in its text, button labels and notice."""
-    if reply.lang != "fr":
-        return reply
+    lang = reply.lang
     buttons = tuple(
-        tuple(replace(b, label=typeset(b.label, "fr")) for b in row) for row in reply.buttons
+        tuple(replace(b, label=typeset(b.label, lang)) for b in row) for row in reply.buttons
     )
     return replace(
         reply,
-        text=typeset(reply.text, "fr"),
+        text=typeset(reply.text, lang),
         buttons=buttons,
-        notice=typeset(reply.notice, "fr"),
+        notice=typeset(reply.notice, lang),
     )
 
 
@@ -477,7 +476,13 @@ def card_text(
         checked=knowledge.checked,
     )
     first = where_first_lines(
-        advisory, knowledge.sources, t, place=place, region_id=region, nearby=nearby
+        advisory,
+        knowledge.sources,
+        t,
+        place=place,
+        region_id=region,
+        nearby=nearby,
+        located=nearby is not None,
     )
     return fit("\n".join([*first, "", card])) if first else card
 

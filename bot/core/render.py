@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.excerpt import why_sentence
 from bot.core.model import STALE_AFTER, Advisory, Alert, Region, SourceAdvice, SourceInfo
+from bot.core.typography import foreign as as_published
 from bot.i18n import N_, Tr
 
 MAX_MESSAGE = 4096
@@ -229,13 +230,15 @@ def _why_from(advice: SourceAdvice, sources: Mapping[str, SourceInfo], t: Tr) ->
             date=t.date(advice.date),
         )
         return f"{LEVEL_EMOJI[advice.level]} <i>{esc(text)}</i>"
+    quote = esc(sentence)
     if own_french or advice.summary_lang == t.lang:
         quoted = t._("{source}: “{quote}”")
     elif advice.summary_lang == "en":
-        quoted = t._("{source} (official text, in English): “{quote}”")
+        quoted, quote = t._("{source} (official text, in English): “{quote}”"), as_published(quote)
     else:
-        quoted = t._("{source} (official text, in French): “{quote}”")
-    text = esc(quoted.format(source=name, quote=sentence))
+        quoted, quote = t._("{source} (official text, in French): “{quote}”"), as_published(quote)
+    text = quoted.format(source="\x00", quote="\x01")
+    text = esc(text).replace("\x00", esc(name)).replace("\x01", quote)
     return f"{LEVEL_EMOJI[advice.level]} <i>{text}</i>"
 
 
@@ -353,6 +356,8 @@ def official_region_lines(
     for group in groups[:limit]:
         joined = "; ".join(group.areas)
         areas = esc(joined[:1].upper() + joined[1:])
+        if group.lang != t.lang:
+            areas = as_published(areas)
         if asked is not None and _names_region(group, asked):
             areas = f"<b>{areas}</b>"
         governments = ", ".join(
@@ -534,7 +539,8 @@ def _official_summaries(advisory: Advisory, sources: Mapping[str, SourceInfo], t
                 else t._("Official text, in French:")
             )
             lines.append(f"<i>{esc(note)}</i>")
-        lines.append(paragraphs(advice.summary))
+        text = paragraphs(advice.summary)
+        lines.append(as_published(text) if advice.summary_lang != t.lang else text)
     return lines
 
 

@@ -11,6 +11,7 @@ from bot.core.model import Advisory, SourceInfo
 from bot.core.render import LEVEL_EMOJI, esc
 from bot.core.textnorm import fold
 from bot.core.two_places import about_border, country_words, mentions
+from bot.core.typography import foreign as as_published
 from bot.i18n import Tr
 
 _KM = re.compile(r"(\d+)\s*(?:km|kilomet)", re.IGNORECASE)
@@ -42,11 +43,12 @@ def where_first_lines(
     place: str | None = None,
     region_id: str | None = None,
     nearby: Mapping[str, float] | None = None,
+    located: bool = False,
     limit: int = 3,
 ) -> list[str]:
     """'📍 Hat Yai — Canada: 🔴 level 4, avoid all travel (14 October 2026): “southern Songkhla
     province: Hat Yai city…”', the most severe first; nothing when no area at level 3 or 4
-    holds the place."""
+    holds the place. `located`: the place is where the reader is (a shared location)."""
     found: list[tuple[int, str]] = []
     if place and fold(place) in country_words(advisory.code):
         place = None  # the country itself, not a place in it
@@ -77,13 +79,15 @@ def where_first_lines(
             text = t._("{government}: {level} ({date})").format(
                 government=who, level=level, date=t.date(advice.date)
             )
-            quoted = areas if len(areas) <= 160 else areas[:159].rstrip() + "…"
-            line = f"📍 {LEVEL_EMOJI[official.level]} <b>{esc(text)}</b>{t.colon()}“{esc(quoted)}”"
+            quoted = esc(areas if len(areas) <= 160 else areas[:159].rstrip() + "…")
+            if advice.summary_lang != t.lang:
+                quoted = as_published(quoted)  # the government's own words
+            line = f"📍 {LEVEL_EMOJI[official.level]} <b>{esc(text)}</b>{t.colon()}“{quoted}”"
             found.append((official.level, line))
     found.sort(key=lambda item: -item[0])
     lines = [line for _, line in found[:limit]]
     if lines:
-        if place:
+        if place and not located:
             head = t._("Where you asked about ({place}), travel is advised against:")
         else:
             head = t._("Where you are, travel is advised against:")
