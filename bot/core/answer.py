@@ -399,7 +399,9 @@ def _emergency_answer(question: Question) -> Reply:
 def _situation_answer(question: Question, advisory: Advisory) -> Reply:
     detail = question.understood.detail if question.understood else None
     kind = detail if detail in SITUATION_KINDS else None
-    text = render_situation(advisory, kind, question.t, today=question.day)
+    text = render_situation(
+        advisory, kind, question.t, today=question.day, sources=question.knowledge.sources
+    )
     buttons = situation_buttons(advisory.code, question.t)
     return Reply(text, question.t.lang, buttons=buttons, state=question.state)
 
@@ -839,7 +841,7 @@ def two_places_reply(
         text = render_compare(places, advisories, t)
     elif intent == "route":
         places = places[:2]
-        text = render_route(places[0], places[1], advisories, sources, t, today=knowledge.today)
+        text = render_route(places[0], places[1], advisories, sources, t, today=now.date())
     else:
         places = places[:2]
         text = render_border(places[0], places[1], advisories, sources, t)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from bot.core import callbacks as cb
-from bot.core.model import Advisory, Alert
+from bot.core.model import Advisory, Alert, SourceInfo
 from bot.core.render import (
+    LEVEL_EMOJI,
     SECTION_EMOJI,
     SECTION_TITLES,
     alert_line,
@@ -20,6 +22,7 @@ from bot.core.render import (
     level_badge,
     newer_alerts,
     our_text_date,
+    source_label,
 )
 from bot.core.reply import Button
 from bot.core.textnorm import fold
@@ -65,6 +68,12 @@ _ASK = {
     "airport": N_("Check with your airline and your embassy before you go to the airport."),
 }
 _ASK_LOCALLY = N_("Check local news, your hosts or your hotel, and your embassy.")
+# What to do now anywhere, where we wrote nothing of our own for the destination.
+_ANYWHERE = (
+    N_("Follow the instructions of the local authorities and keep away from gatherings."),
+    N_("Keep your passport, cash, medicines and a charged phone with you."),
+    N_("Tell your embassy where you are, and someone at home how to reach you."),
+)
 _FAMILY = (
     N_("Keep every family member's passport, and a copy of each, with you."),
     N_(
@@ -143,31 +152,39 @@ def topic_alerts(advisory: Advisory, kind: str | None) -> list[Alert]:
     return [a for a in advisory.alerts_newest_first() if about_topic(a.text.en, kind)]
 
 
-def render_situation(advisory: Advisory, kind: str | None, t: Tr, *, today: dt.date | None) -> str:
+def render_situation(
+    advisory: Advisory,
+    kind: str | None,
+    t: Tr,
+    *,
+    today: dt.date | None,
+    sources: Mapping[str, SourceInfo] | None = None,
+) -> str:
     """What we know of the situation `kind` in the destination, each fact with its date: what we
-    cannot know today first, then the alerts newer than our text, then our text (dated), then
-    whom to ask. A general question ("what should we do", a family) gets what to do now."""
+    cannot know today first, with the latest alert on file; then the alerts newer than our
+    text, our text (dated), each government's level (dated), and whom to ask. A general
+    question ("what should we do", a family) gets what to do now."""
     code = advisory.code
     title = t._(_TITLES.get(kind or "", N_("What to do now {country_in}")))
     title = title.format(**t.country_args(code))
     lines = [f"{flag(code)} <b>{esc(title[:1].upper() + title[1:])}</b>"]
     lines.append(level_badge(advisory.level, t))
     alerts = topic_alerts(advisory, kind)
+    shown: set[str] = set()
     cannot = _CANNOT_KNOW.get(kind or "")
     if cannot:
-        latest = alerts[0] if alerts else None
-        if latest is not None:
-            said = t._("The latest alert on file on this, of {date}, says:").format(
-                date=t.date(latest.date)
-            )
+        latest = alerts[0] if alerts else next(iter(advisory.alerts_newest_first()), None)
+        if latest is None:
+            said = t._("No alert is on file for {country_the}.").format(**t.country_args(code))
+        elif alerts:
+            said = t._("The latest alert on file on this, of {date}, says:")
         else:
-            said = t._("No alert on file speaks of it; here is what we know, with its date.")
+            said = t._("The latest alert on file, of {date}, says:")
+        said = said.format(date=t.date(latest.date)) if latest else said
         lines += ["", f"❔ <b>{esc(t._(cannot))}</b> {esc(said)}"]
         if latest is not None:
             lines.append(alert_line(latest, t, today=today))
-        shown = {latest.id} if latest else set()
-    else:
-        shown = set()
+            shown.add(latest.id)
     newer = [a for a in newer_alerts(advisory) if a.id not in shown][:3]
     if newer:
         latest_title = t._("Latest alerts")
@@ -177,21 +194,42 @@ def render_situation(advisory: Advisory, kind: str | None, t: Tr, *, today: dt.d
     if known:
         lines += ["", *our_text_date(advisory, t, today)]
         lines += [f"• {esc(line)}" for line in known]
-    elif not alerts and kind in _TOPIC_WORDS:
+    elif kind in _TOPIC_WORDS:
         none = t._("Our own text says nothing on this for {country_the}.").format(
             **t.country_args(code)
         )
         lines += ["", esc(none)]
+    else:
+        lines += ["", *(f"• {esc(t._(line))}" for line in _ANYWHERE)]
     if kind == "family":
         children_title = t._("With children")
         lines += ["", f"<b>{esc(children_title)}</b>"]
         lines += [f"• {esc(t._(line))}" for line in _FAMILY]
+    if not known and sources is not None:
+        lines += ["", *government_levels(advisory, sources, t)]
     numbers = emergency_lines(advisory, t)
     if numbers and kind in ("what_to_do", "family", None):
         lines += ["", *numbers]
     ask = t._(_ASK.get(kind or "", _ASK_LOCALLY))
     lines += ["", f"👉 {esc(ask)}"]
     return fit("\n".join(lines))
+
+
+def government_levels(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+    """Each government's level for the whole country, with its date."""
+    if not advisory.sources:
+        return []
+    title = t._("Each government's advice for the whole country")
+    lines = [f"<b>{esc(title)}</b>"]
+    for advice in advisory.sources:
+        info = sources.get(advice.source)
+        who = t.country(info.country) if info else advice.source
+        wording = source_label(advice, info, t)
+        lines.append(
+            f"{LEVEL_EMOJI[advice.level]} {esc(who)}{t.colon()}{esc(wording)}"
+            f" ({esc(t.date(advice.date))})"
+        )
+    return lines
 
 
 def _what_to_do_now(advisory: Advisory, t: Tr, limit: int = 5) -> list[str]:

@@ -195,3 +195,32 @@ def test_medical_emergency_in_french_is_french(
 def test_medical_detail_is_an_emergency_whatever_the_intent(knowledge: Knowledge) -> None:
     text = answer(knowledge, read("health", "MA", detail="medical")).text
     assert text.startswith("🚨") and "Where to find care" in text
+
+
+def test_a_route_answer_dates_our_now(knowledge: Knowledge) -> None:
+    understood = Understanding(
+        "can I drive from Bamako to Dakar?",
+        "en",
+        "route",
+        "ML",
+        None,
+        "Bamako",
+        (),
+        100.0,
+        places=("ML", "SN"),
+        detail="road",
+    )
+    text = strip_tags(answer(knowledge, understood).text)
+    assert text.index("(November 5, 2025)") < text.index("Leave by commercial flight")
+    french = strip_tags(answer(knowledge, replace(understood, lang="fr")).text)
+    assert french.index("(5 novembre 2025)") < french.index("Partez par un vol commercial")
+
+
+def test_where_we_wrote_nothing_the_answer_is_each_government_dated_and_whom_to_ask(
+    knowledge: Knowledge,
+) -> None:
+    text = strip_tags(answer(knowledge, read("situation", "TH", detail="fuel")).text)
+    assert "I can't tell whether fuel is available right now. No alert is on file" in text
+    assert "Our own text says nothing on this for Thailand." in text
+    assert "Canada: Exercise a high degree of caution" in text and "2026)" in text
+    assert text.rstrip().endswith("Check local news, your hosts or your hotel, and your embassy.")
