@@ -233,18 +233,32 @@ def government_levels(advisory: Advisory, sources: Mapping[str, SourceInfo], t: 
 
 
 def _what_to_do_now(advisory: Advisory, t: Tr, limit: int = 5) -> list[str]:
-    """Our "what to do now": the headline reason's advice, then the opening of how to leave and
-    of the security section."""
+    """Our "what to do now": how to leave (the opening of that section), then what to do until
+    then (the list under a heading such as "Until you can leave:" in the security section);
+    else the headline reason's last sentence."""
     found: list[str] = []
-    if advisory.curated_level is not None:
-        found += [
-            s for s in _SENTENCE.split(advisory.curated_level.reason.get(t.lang)) if s.strip()
-        ][-1:]
-    for section in ("leaving", "security"):
-        text = advisory.sections.get(section)
-        if text is not None:
-            found += [line for line in _lines(text.get(t.lang))[:2] if line not in found]
+    leaving = advisory.sections.get("leaving")
+    if leaving is not None:
+        found += _lines(leaving.get(t.lang))[:1]
+    security = advisory.sections.get("security")
+    if security is not None:
+        found += _after_heading(security.get(t.lang))[: limit - len(found)]
+    if not found and advisory.curated_level is not None:
+        reason = advisory.curated_level.reason.get(t.lang)
+        found += [s for s in _SENTENCE.split(reason) if s.strip()][-1:]
     return found[:limit]
+
+
+def _after_heading(text: str) -> list[str]:
+    """The list items under the last heading line ("Until you can leave:") of `text`."""
+    items: list[str] | None = None  # none before a heading: the facts, not what to do
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if line.endswith(":"):
+            items = []
+        elif line.startswith("- ") and items is not None:
+            items.append(line[2:].strip())
+    return items or []
 
 
 def situation_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
