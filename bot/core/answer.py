@@ -402,6 +402,13 @@ def _situation_answer(question: Question, advisory: Advisory) -> Reply:
     text = render_situation(
         advisory, kind, question.t, today=question.day, sources=question.knowledge.sources
     )
+    understood = question.understood
+    place = understood.place if understood and understood.country == advisory.code else None
+    first = where_first_lines(
+        advisory, question.knowledge.sources, question.t, place=place, region_id=question.region
+    )
+    if first:
+        text = fit("\n".join([*first, "", text]))
     buttons = situation_buttons(advisory.code, question.t)
     return Reply(text, question.t.lang, buttons=buttons, state=question.state)
 

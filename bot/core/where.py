@@ -48,7 +48,8 @@ def where_first_lines(
 ) -> list[str]:
     """'📍 Hat Yai — Canada: 🔴 level 4, avoid all travel (14 October 2026): “southern Songkhla
     province: Hat Yai city…”', the most severe first; nothing when no area at level 3 or 4
-    holds the place. `located`: the place is where the reader is (a shared location)."""
+    holds the place at a level above the country's headline (which says it otherwise).
+    `located`: the place is where the reader is (a shared location)."""
     found: list[tuple[int, str]] = []
     if place and fold(place) in country_words(advisory.code):
         place = None  # the country itself, not a place in it
@@ -80,10 +81,19 @@ def where_first_lines(
                 government=who, level=level, date=t.date(advice.date)
             )
             quoted = esc(areas if len(areas) <= 160 else areas[:159].rstrip() + "…")
-            if advice.summary_lang != t.lang:
-                quoted = as_published(quoted)  # the government's own words
-            line = f"📍 {LEVEL_EMOJI[official.level]} <b>{esc(text)}</b>{t.colon()}“{quoted}”"
+            line = f"📍 {LEVEL_EMOJI[official.level]} <b>{esc(text)}</b>{t.colon()}"
+            if advice.summary_lang != t.lang:  # the government's own words, marked as such
+                note = (
+                    t._("(official wording, in English)")
+                    if advice.summary_lang == "en"
+                    else t._("(official wording, in French)")
+                )
+                line += f"“{as_published(quoted)}” <i>{esc(note)}</i>"
+            else:
+                line += f"“{quoted}”"
             found.append((official.level, line))
+    headline = advisory.level or 0
+    found = [item for item in found if item[0] > headline]  # else the headline says it already
     found.sort(key=lambda item: -item[0])
     lines = [line for _, line in found[:limit]]
     if lines:

@@ -89,6 +89,15 @@ def test_near_border_needs_the_distance_within_the_area_and_the_neighbour_named(
     assert not near_border("Preah Vihear province", "KH", {"TH": 5.0})
 
 
+def test_no_where_lines_when_the_headline_already_says_as_much(knowledge: Knowledge) -> None:
+    for question in ("is Bamako safe", "Port-au-Prince", "Niamey"):
+        text = respond_to_text(
+            question, UserState(lang="en"), knowledge, telegram_lang="en", now=NOW
+        ).text
+        assert "travel is advised against" not in text, question
+        assert "Level 4 – Do not travel" in text.split("\n")[1], question
+
+
 def test_where_lines_put_the_most_severe_first() -> None:
     advisory = Advisory(
         code="XX",
