@@ -173,15 +173,18 @@ def name_overrides(path: Path = NAMES_PATH) -> dict[str, dict[str, str]]:
     """data/country_names.toml: per language ("en", "fr", and "fr_form"), code → name."""
     if not path.exists():
         return {}
+    text = path.read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise GrammarError(f"{path}: {error}") from error
+    forms_at = _line_of(text, "[fr_form]")
     for code, form in data.get("fr_form", {}).items():
         if form not in FRENCH_FORMS:
+            line = forms_at + _line_of("\n".join(text.splitlines()[forms_at:]), f"{code} =")
             raise GrammarError(
-                f"{path}:{_line_of(path.read_text(encoding='utf-8'), f'{code} =')}: {code} ="
-                f" {form!r}: the form must be one of {', '.join(FRENCH_FORMS)}"
+                f"{path}:{line}: {code} = {form!r}: the form must be one of"
+                f" {', '.join(FRENCH_FORMS)} (see data/places/grammar.toml)"
             )
     return {lang: dict(names) for lang, names in data.items()}
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from bot.core.answer import Knowledge
 from bot.core.model import Text
@@ -186,3 +189,12 @@ def test_a_pushed_alert_is_dated_by_its_own_date_not_the_day_it_was_published() 
     assert buttons
     note = PushEvent("level", 3, 4, Text("Raised.", "Relevé."), published)
     assert "December 7, 2026: Raised." in render_push("ML", advisory, [note], tr("en"))[0]
+
+
+def test_a_broken_name_override_names_the_file_and_the_line(tmp_path: Path) -> None:
+    from bot.i18n import GrammarError, name_overrides
+
+    path = tmp_path / "country_names.toml"
+    path.write_text('[fr]\nCD = "RD Congo"\n\n[fr_form]\nCD = "feminine"\n', encoding="utf-8")
+    with pytest.raises(GrammarError, match=r"country_names\.toml:5: CD = 'feminine'"):
+        name_overrides(path)
