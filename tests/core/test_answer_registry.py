@@ -50,3 +50,30 @@ def test_an_unregistered_place_intent_gets_the_advisory_card(knowledge: Knowledg
     reply = answer_place(question)
     assert reply.text.startswith("🇲🇱 <b>Mali</b>")
     assert reply.state.last_country == "ML"
+
+
+def test_an_ambiguous_place_in_a_situation_question_is_asked_then_answered(
+    knowledge: Knowledge,
+) -> None:
+    from bot.core.answer import respond_to_button
+
+    understood = Understanding(
+        "fuel in Congo",
+        "en",
+        "situation",
+        None,
+        None,
+        "Congo",
+        ("CD", "CG"),
+        90.0,
+        detail="fuel",
+    )
+    asked = respond_to_understood(
+        understood, UserState(lang="en"), knowledge, telegram_lang="en", now=NOW
+    )
+    data = [b.data for row in asked.buttons for b in row]
+    assert data == ["p:CD:situation", "p:CG:situation"]
+    picked = respond_to_button(
+        data[0], UserState(lang="en"), knowledge, telegram_lang="en", now=NOW
+    )
+    assert picked.text.startswith("🇨🇩 <b>What to do now in DR Congo</b>")

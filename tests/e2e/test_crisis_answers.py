@@ -116,3 +116,15 @@ async def test_a_new_alert_is_pushed_with_its_own_date_and_leads_the_airport_ans
     assert leaving["text"].index("Bamako airport closed") < leaving["text"].index(
         "Leave by commercial flight"
     )
+
+
+async def test_which_countries_in_africa_are_safe_lists_the_safest_not_those_to_avoid(
+    bot: Running,
+) -> None:
+    reply = await say(bot, TRAVELLER, "which countries in Africa are safe?")
+    text = reply["text"]
+    assert text.startswith("The safest destinations in Africa")
+    assert "Level 1 – Normal precautions" in text and "Cape Verde" in text
+    assert "Mali" not in text and "Do not travel" not in text
+    french = await say(bot, FAMILY, "quels pays sont sûrs en Afrique ?", lang="fr")
+    assert french["text"].startswith("Les destinations les plus sûres – Afrique")
