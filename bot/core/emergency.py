@@ -16,6 +16,7 @@ from bot.core.render import (
     our_text_date,
     paragraphs,
 )
+from bot.core.textnorm import fold
 from bot.i18n import N_, Tr
 
 # The kinds the message reader reports in Understanding.detail for an emergency.
@@ -92,7 +93,16 @@ _CARE = (
         " nearest."
     ),
 )
-_CARE_WORDS = ("health care", "hospital", "clinic", "doctor")
+# Words of a sentence on where care is found (folded, both languages).
+_CARE_WORDS = (
+    " health care",
+    " hospital",
+    " clinic",
+    " soins ",
+    " offre de soins",
+    " hopita",
+    " clinique",
+)
 _ALWAYS = N_(
     "Contact your country's embassy or consulate, or your foreign ministry's crisis line, and"
     " tell them where you are."
@@ -113,12 +123,10 @@ def care_lines(advisory: Advisory | None, t: Tr, *, today: dt.date | None = None
     lines += [f"• {esc(t._(line))}" for line in _CARE]
     health = advisory.sections.get("health") if advisory else None
     if advisory is not None and health is not None:
-        english = _sentences(health.en)
-        shown = _sentences(health.get(t.lang))
         said = [
-            s
-            for e, s in zip(english, shown, strict=False)
-            if any(w in e.lower() for w in _CARE_WORDS)
+            sentence
+            for sentence in _sentences(health.get(t.lang))
+            if any(w in f" {fold(sentence)} " for w in _CARE_WORDS)
         ][:2]
         if said:
             lines += our_text_date(advisory, t, today)

@@ -128,10 +128,15 @@ def topic_lines(advisory: Advisory, kind: str, t: Tr, limit: int = 4) -> list[st
         text = advisory.sections.get(section)
         if text is None:
             continue
-        # The English text decides what matches, so both languages show the same lines.
-        pairs = zip(_lines(text.en), _lines(text.get(t.lang)), strict=False)
-        for english, shown in pairs:
-            if about_topic(english, kind) and shown not in found:
+        english, shown_lines = _lines(text.en), _lines(text.get(t.lang))
+        # Where both languages have the same lines, the English decides, so both show the same.
+        pairs = (
+            zip(english, shown_lines, strict=True)
+            if len(english) == len(shown_lines)
+            else ((line, line) for line in shown_lines)
+        )
+        for deciding, shown in pairs:
+            if about_topic(deciding, kind) and shown not in found:
                 found.append(shown)
             if len(found) >= limit:
                 return found
