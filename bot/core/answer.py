@@ -178,17 +178,20 @@ def respond_to_understood(
         region=understood.region,
         now=now,
         today=now.date(),
+        detail=understood.detail,
     )
 
     registered = _MESSAGE_ANSWERS.get(intent)
     if registered is not None and not registered.after_ambiguity:
         return registered.answer(question)
     if understood.candidates:
+        # The question waits for the place, with its detail: a button or the name answers it.
+        waiting = replace(state, pending_intent=_pending(intent, understood.detail), pending_at=now)
         return ambiguous_reply(
             understood.candidates,
             intent,
             t,
-            state,
+            waiting,
             uncertain=understood.uncertain,
             places=_candidate_places(understood, knowledge, t),
         )
@@ -248,6 +251,7 @@ class Question:
     until: dt.date | None = None
     now: dt.datetime | None = None
     today: dt.date | None = None
+    detail: str | None = None  # what exactly is asked ("fuel", "medical"), kept across turns
 
     @property
     def advisory(self) -> Advisory | None:
@@ -386,7 +390,7 @@ def _emergency_answer(question: Question) -> Reply:
     return emergency_for(
         question.code,
         question.region,
-        None,
+        question.detail if question.detail in EMERGENCY_KINDS else None,
         question.knowledge,
         question.t,
         question.state,
@@ -397,8 +401,7 @@ def _emergency_answer(question: Question) -> Reply:
 @answers_place("situation")
 @_about_destination
 def _situation_answer(question: Question, advisory: Advisory) -> Reply:
-    detail = question.understood.detail if question.understood else None
-    kind = detail if detail in SITUATION_KINDS else None
+    kind = question.detail if question.detail in SITUATION_KINDS else None
     text = render_situation(
         advisory, kind, question.t, today=question.day, sources=question.knowledge.sources
     )
@@ -1031,7 +1034,19 @@ def respond_to_button(
         reply = section_reply(advisory, press.value, knowledge, t, state, today=today)
         return replace(reply, edit=True)
     if press.kind == cb.PICK:
-        return answer_for(press.value, press.code, None, knowledge, t, state, today=today)
+        waiting, _, detail = (state.pending_intent or "").partition(":")
+        fresh = state.pending_at is not None and now - state.pending_at <= PENDING_FOR
+        state = replace(state, pending_intent=None, pending_at=None)
+        question = Question(
+            press.value,
+            knowledge,
+            t,
+            state,
+            code=press.code,
+            today=today,
+            detail=detail if waiting == press.value and fresh else None,
+        )
+        return answer_place(question)
     if press.kind == cb.SUBSCRIBE:
         return _subscribe(press.code, press.region or None, knowledge, t, state)
     if press.kind == cb.UNSUBSCRIBE:

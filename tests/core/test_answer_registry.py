@@ -73,7 +73,15 @@ def test_an_ambiguous_place_in_a_situation_question_is_asked_then_answered(
     )
     data = [b.data for row in asked.buttons for b in row]
     assert data == ["p:CD:situation", "p:CG:situation"]
-    picked = respond_to_button(
-        data[0], UserState(lang="en"), knowledge, telegram_lang="en", now=NOW
+    assert asked.state.pending_intent == "situation:fuel"
+    picked = respond_to_button(data[0], asked.state, knowledge, telegram_lang="en", now=NOW)
+    assert picked.text.startswith("🇨🇩 <b>Fuel in DR Congo</b>")
+    assert picked.state.pending_intent is None
+    typed = respond_to_understood(
+        Understanding("Brazzaville", "en", "advisory", "CG", None, "Brazzaville", (), 100.0),
+        asked.state,
+        knowledge,
+        telegram_lang="en",
+        now=NOW,
     )
-    assert picked.text.startswith("🇨🇩 <b>What to do now in DR Congo</b>")
+    assert typed.text.startswith("🇨🇬 <b>Fuel in Congo-Brazzaville</b>")

@@ -225,3 +225,16 @@ def test_where_we_wrote_nothing_the_answer_is_each_government_dated_and_whom_to_
     assert "Our own text says nothing on this for Thailand." in text
     assert "Canada: Exercise a high degree of caution" in text and "2026)" in text
     assert text.rstrip().endswith("Check local news, your hosts or your hotel, and your embassy.")
+
+
+def test_a_medical_emergency_without_a_place_keeps_its_kind_for_the_place_button(
+    knowledge: Knowledge,
+) -> None:
+    state = UserState(lang="en", last_country="ML")
+    asked = answer(knowledge, read("emergency", None, detail="medical"), state)
+    assert "Which country are you in?" in asked.text
+    [[button]] = asked.buttons
+    assert button.data == "p:ML:emergency"
+    pressed = respond_to_button(button.data, asked.state, knowledge, telegram_lang="en", now=NOW)
+    text = strip_tags(pressed.text)
+    assert text.index("Police: 17") < text.index("Where to find care")
