@@ -185,8 +185,12 @@ def respond_to_understood(
     if registered is not None and not registered.after_ambiguity:
         return registered.answer(question)
     if understood.candidates:
-        # The question waits for the place, with its detail: a button or the name answers it.
-        waiting = replace(state, pending_intent=_pending(intent, understood.detail), pending_at=now)
+        # The question waits for the place, with its detail: a button or the name answers it
+        # (not a subscription: a name typed later must not subscribe by itself).
+        waiting = state
+        if intent not in ("subscribe", "unsubscribe"):
+            pending = _pending(intent, understood.detail)
+            waiting = replace(state, pending_intent=pending, pending_at=now)
         return ambiguous_reply(
             understood.candidates,
             intent,
