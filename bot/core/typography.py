@@ -12,8 +12,13 @@ NBSP = "\u00a0"
 # Around official text quoted in another language than the reader's: left as published. The
 # Unicode isolate marks are invisible; `typeset` removes them.
 FOREIGN_START, FOREIGN_END = "\u2068", "\u2069"
-# What is left as it is: a tag, an entity, a URL (in text or in an attribute).
-_PROTECTED = r"\u2068[^\u2069]*\u2069?|<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|(?:https?|tg|mailto)://[^\s<>\"']+"
+# What is left as it is: foreign text, a tag, an entity, a URL (in text or in an attribute).
+_PROTECTED = (
+    r"\u2068[^\u2069]*\u2069?"
+    r"|<[^>]*>"
+    r"|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"
+    r"|(?:(?:https?|tg)://|www\.)[^\s<>\"']+"
+)
 _TOKENS = re.compile(
     rf"(?P<keep>{_PROTECTED})"
     r"|(?P<open>«)[ \u00a0\u202f]*"
