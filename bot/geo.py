@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class Place:
     name: str
     country: str
     distance_km: float
+    nearby: dict[str, float] = field(default_factory=dict)  # country → km to its border (est.)
 
 
 @cache
@@ -78,7 +79,34 @@ def nearest_place(latitude: float, longitude: float, max_km: float = 500.0) -> P
                         best = Place(name, country, distance)
     if best is None or best.distance_km > max_km:
         return None
-    return best
+    return replace(best, nearby=nearby_countries(latitude, longitude, best.country))
+
+
+def nearby_countries(
+    latitude: float, longitude: float, home: str, max_km: float = 150.0
+) -> dict[str, float]:
+    """Other countries near the position, each with an estimate of the distance to its border
+    (km): where the position would become nearer that country's towns than `home`'s (the
+    bisector between the nearest town of each), which is what areas "within 50 km of the
+    border" are checked against."""
+    grid = _grid()
+    row, col = math.floor(latitude), math.floor(longitude)
+    nearest: dict[str, tuple[float, float, float]] = {}  # country → (km, lat, lon)
+    for r in range(row - 2, row + 3):
+        for c in range(col - 2, col + 3):
+            for lat, lon, _name, country in grid.get((r, ((c + 180) % 360) - 180), ()):
+                distance = haversine_km(latitude, longitude, lat, lon)
+                if distance <= max_km and distance < nearest.get(country, (math.inf,))[0]:
+                    nearest[country] = (distance, lat, lon)
+    if home not in nearest:
+        return {}
+    own, own_lat, own_lon = nearest[home]
+    found = {}
+    for country, (other, lat, lon) in nearest.items():
+        apart = haversine_km(own_lat, own_lon, lat, lon)
+        if country != home and apart > 0:
+            found[country] = max(0.0, (other**2 - own**2) / (2 * apart))
+    return found
 
 
 def region_for(place: Place, advisory: Advisory | None) -> str | None:

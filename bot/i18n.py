@@ -31,6 +31,7 @@ from babel.messages.pofile import read_po
 DOMAIN = "vigie"
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 GRAMMAR_PATH = Path(__file__).resolve().parents[1] / "data" / "places" / "grammar.toml"
+NAMES_PATH = Path(__file__).resolve().parents[1] / "data" / "country_names.toml"
 # French forms of a country name: (article, "in", "of"); "{n}" is the name. An elided "de" before
 # a vowel ("d’Oman") is applied afterwards, see _french_forms.
 FRENCH_FORMS = {
@@ -118,13 +119,15 @@ class Tr:
 
     def country_args(self, code: str) -> dict[str, str]:
         """Every form of a country's name, for a template's {country}, {country_the},
-        {country_in} and {country_of}."""
+        {country_in}, {country_of} and {country_de} (what an embassy is "of": "de France",
+        "d’Italie", "du Canada", "des États-Unis"; in English, "of France")."""
         the, in_, of = country_forms(code, self.lang)
         return {
             "country": self.country(code),
             "country_the": the,
             "country_in": in_,
             "country_of": of,
+            "country_de": country_de(code, self.lang),
         }
 
     def sort_key(self, text: str) -> tuple[str, str]:
@@ -156,9 +159,34 @@ def tr(lang: str) -> Tr:
 
 
 def country_name(code: str, lang: str) -> str:
-    """The CLDR name of a country in `lang` ('Mali', 'Côte d’Ivoire', 'Kosovo')."""
+    """A country's name in `lang` as its readers write it: data/country_names.toml where CLDR's
+    short form is not ('RD Congo', 'Macao'), else CLDR's ('Mali', 'Côte d’Ivoire')."""
+    override = name_overrides().get(normalise_lang(lang), {}).get(code)
+    if override:
+        return override
     names = _locale(lang).territories
     return str(names.get(code, code))
+
+
+@cache
+def name_overrides(path: Path = NAMES_PATH) -> dict[str, dict[str, str]]:
+    """data/country_names.toml: per language ("en", "fr", and "fr_form"), code → name."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise GrammarError(f"{path}: {error}") from error
+    forms_at = _line_of(text, "[fr_form]")
+    for code, form in data.get("fr_form", {}).items():
+        if form not in FRENCH_FORMS:
+            line = forms_at + _line_of("\n".join(text.splitlines()[forms_at:]), f"{code} =")
+            raise GrammarError(
+                f"{path}:{line}: {code} = {form!r}: the form must be one of"
+                f" {', '.join(FRENCH_FORMS)} (see data/places/grammar.toml)"
+            )
+    return {lang: dict(names) for lang, names in data.items()}
 
 
 class GrammarError(ValueError):
@@ -222,12 +250,24 @@ def country_forms(code: str, lang: str) -> tuple[str, str, str]:
         the = f"the {name}" if code in rules.english_the else name
         return the, f"in {the}", f"of {the}"
     name = rules.french_names.get(code) or country_name(code, "fr")
-    form = rules.french.get(code, "none")
+    form = name_overrides().get("fr_form", {}).get(code) or rules.french.get(code, "none")
     the, in_, of = (pattern.format(n=name) for pattern in FRENCH_FORMS[form])
     first = collation_key(name)[0][:1]
     if of == f"de {name}" and (first in _VOWELS or code in rules.french_h_muet):
         of = f"d’{name}"
     return the, in_, of
+
+
+def country_de(code: str, lang: str) -> str:
+    """What an embassy is "of": French drops the article of a feminine name ("Ambassade de
+    France", "d’Italie") and keeps the others ("du Canada", "des États-Unis")."""
+    the, _, of = country_forms(code, lang)
+    if normalise_lang(lang) == "en":
+        return of
+    name = grammar().french_names.get(code) or country_name(code, "fr")
+    if the in (f"la {name}", f"l’{name}") and not the.startswith("la RD"):
+        return f"d’{name}" if collation_key(name)[0][:1] in _VOWELS else f"de {name}"
+    return of
 
 
 def collation_key(text: str) -> tuple[str, str]:

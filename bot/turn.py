@@ -175,6 +175,7 @@ class Conversations:
                     knowledge,
                     telegram_lang=lang,
                     now=now,
+                    nearby=place.nearby if place else None,
                 )
 
     def notice(self, who: Speaker, make: Callable[[Tr, UserState], Reply]) -> Reply:

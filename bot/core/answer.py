@@ -4,10 +4,12 @@ reply out. Pure: no Telegram, no database, no clock (the time is passed in)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import ParamSpec
 
 from bot.core import callbacks as cb
 from bot.core.dates import parse_until
@@ -23,10 +25,12 @@ from bot.core.render import (
     SECTION_EMOJI,
     SECTION_TITLES,
     esc,
+    fit,
     flag,
     level_badge,
     render_card,
     render_hotspots,
+    render_safest,
     render_section,
     strip_tags,
 )
@@ -40,11 +44,15 @@ from bot.core.reply import (
     Subscription,
     UserState,
 )
+from bot.core.situation import SITUATION_KINDS, render_situation, situation_buttons
 from bot.core.textnorm import fold
 from bot.core.two_places import render_border, render_compare, render_route
+from bot.core.typography import typeset
 from bot.core.understand import Understanding, load_vocabulary, understand
+from bot.core.where import where_first_lines
 from bot.i18n import N_, Lang, Tr, normalise_lang, tr
 
+P = ParamSpec("P")
 PENDING_FOR = dt.timedelta(minutes=15)
 MAX_SUBSCRIPTIONS = 20
 INTENT_SECTION = {
@@ -91,6 +99,31 @@ class Knowledge:
     today: dt.date | None = None
 
 
+def typeset_reply(respond: Callable[P, Reply]) -> Callable[P, Reply]:
+    """Every reply leaves the core through here: French typography applied once to its text,
+    buttons and notice (bot/core/typography.py), whoever wrote them."""
+
+    @functools.wraps(respond)
+    def typeset_it(*args: P.args, **kwargs: P.kwargs) -> Reply:
+        return typeset_whole(respond(*args, **kwargs))
+
+    return typeset_it
+
+
+def typeset_whole(reply: Reply) -> Reply:
+    """`reply` with French typography in its text, button labels and notice."""
+    lang = reply.lang
+    buttons = tuple(
+        tuple(replace(b, label=typeset(b.label, lang)) for b in row) for row in reply.buttons
+    )
+    return replace(
+        reply,
+        text=typeset(reply.text, lang),
+        buttons=buttons,
+        notice=typeset(reply.notice, lang),
+    )
+
+
 def reply_language(
     state: UserState, understood: Understanding | None, telegram_lang: str | None
 ) -> str:
@@ -123,6 +156,7 @@ def respond_to_text(
     return respond_to_understood(understood, state, knowledge, telegram_lang=telegram_lang, now=now)
 
 
+@typeset_reply
 def respond_to_understood(
     understood: Understanding,
     state: UserState,
@@ -131,8 +165,8 @@ def respond_to_understood(
     telegram_lang: str | None,
     now: dt.datetime,
 ) -> Reply:
-    """Answer a message once read: what it asks, about which places, in which language."""
-    text = understood.text
+    """Answer a message once read: what it asks, about which places, in which language. Each
+    intent's answer is registered below (`answers_message`, `answers_place`)."""
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
     intent = understood.intent
@@ -145,50 +179,63 @@ def respond_to_understood(
         pending = None
     has_place = bool(understood.country or understood.candidates)
     if pending and has_place and intent in ("advisory", "unknown"):
-        intent = pending  # "c'est dangereux ?" → "Quel pays ?" → "Mali"
+        # "c'est dangereux ?" → "Quel pays ?" → "Mali"; the question's detail kept with it
+        intent, _, detail = pending.partition(":")
+        understood = replace(understood, intent=intent, detail=detail or understood.detail)
     state = replace(state, pending_intent=None, pending_at=None)
+    question = Question(
+        intent,
+        knowledge,
+        t,
+        state,
+        understood=understood,
+        code=understood.country,
+        region=understood.region,
+        now=now,
+        today=now.date(),
+        detail=understood.detail,
+    )
 
-    if intent == "emergency":
-        return emergency_reply(understood, knowledge, t, state, now=now)
-    if intent == "smalltalk":
-        return smalltalk_reply(understood.detail, t, state)
-    if intent == "help":
-        return help_reply(t, state)
-    if intent == "language":
-        return _language_switch(text, t, state)
-    if intent == "hotspots":
-        return hotspots_reply(knowledge, t, state, understood.continent)
-    if intent == "subscriptions":
-        return subscriptions_reply(knowledge, t, state)
-    if intent == "unknown":
-        return _unknown(understood, knowledge, t, state)
-
+    registered = _MESSAGE_ANSWERS.get(intent)
+    if registered is not None and not registered.after_ambiguity:
+        return registered.answer(question)
     if understood.candidates:
+        # The question waits for the place, with its detail: a button or the name answers it
+        # (not a subscription: a name typed later must not subscribe by itself).
+        waiting = state
+        if intent not in ("subscribe", "unsubscribe"):
+            pending = _pending(intent, understood.detail)
+            waiting = replace(state, pending_intent=pending, pending_at=now)
         return ambiguous_reply(
             understood.candidates,
             intent,
             t,
-            state,
+            waiting,
             uncertain=understood.uncertain,
             places=_candidate_places(understood, knowledge, t),
         )
-    if intent in ("compare", "route", "border"):
-        return two_places_reply(intent, understood, knowledge, t, state, now=now)
-    if intent == "unsubscribe":
-        return unsubscribe_question(understood.country, knowledge, t, state)
-    if intent == "advisory" and understood.country is None and asks_about_here(text, state):
+    if registered is not None:
+        return registered.answer(question)
+    if (
+        intent == "advisory"
+        and understood.country is None
+        and asks_about_here(understood.text, state)
+    ):
         return where_are_you_reply(t, state, now)
     code, region = understood.country, understood.region
     if code is None and state.last_country:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
     if code is None:
-        question = t._("Which country do you mean? Write its name, or a city.")
-        state = replace(state, pending_intent=intent, pending_at=now)
-        return Reply(esc(question), lang, state=state, unmatched="place")
-    until = parse_until(text, now.date()) if intent == "subscribe" else None
-    return answer_for(
-        intent, code, region, knowledge, t, state, until=until, today=now.date(), question=text
-    )
+        text = t._("Which country do you mean? Write its name, or a city.")
+        state = replace(state, pending_intent=_pending(intent, understood.detail), pending_at=now)
+        return Reply(esc(text), lang, state=state, unmatched="place")
+    until = parse_until(understood.text, now.date()) if intent == "subscribe" else None
+    return answer_place(replace(question, code=code, region=region, until=until))
+
+
+def _pending(intent: str, detail: str | None) -> str:
+    """The question kept while asking "which country?": the intent, and its detail ("fuel")."""
+    return f"{intent}:{detail}" if detail else intent
 
 
 def answer_for(
@@ -201,29 +248,248 @@ def answer_for(
     *,
     until: dt.date | None = None,
     today: dt.date | None = None,
-    question: str = "",
 ) -> Reply:
     """Answer `intent` about destination `code` (and region); `until` ends a subscription;
-    `today` dates the card's freshness (else `knowledge.today`); `question`, the traveller's
-    words, chooses the officials' paragraphs a section quotes."""
-    advisory = knowledge.advisories.get(code)
-    if intent == "subscribe":
-        return _subscribe(code, region, knowledge, t, state, until=until)
-    if intent == "unsubscribe":
-        return unsubscribe_question(code, knowledge, t, state)
-    if intent == "emergency":
-        return emergency_for(code, region, None, knowledge, t, state)
-    state = replace(state, last_country=code, last_region=region)
-    if advisory is None:
-        text = t._(
-            "We have no advisory for {country_the} yet. Check your government's travel advice."
-        )
-        return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
-    if intent in INTENT_SECTION:
-        return section_reply(
-            advisory, INTENT_SECTION[intent], knowledge, t, state, today=today, question=question
-        )
-    return card_reply(advisory, region, knowledge, t, state, today=today)
+    `today` dates the card's freshness (else `knowledge.today`)."""
+    question = Question(
+        intent, knowledge, t, state, code=code, region=region, until=until, today=today
+    )
+    return answer_place(question)
+
+
+# ---- the registry: each intent's answer, registered where it is written -----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question to answer: the intent, what the message said (None for a button or a
+    command), the destination once settled (`code`, `region`), the reader's language (`t`) and
+    state, and when (`now` for messages; `today` dates freshness, else `knowledge.today`)."""
+
+    intent: str
+    knowledge: Knowledge
+    t: Tr
+    state: UserState
+    understood: Understanding | None = None
+    code: str | None = None
+    region: str | None = None
+    until: dt.date | None = None
+    now: dt.datetime | None = None
+    today: dt.date | None = None
+    detail: str | None = None  # what exactly is asked ("fuel", "medical"), kept across turns
+
+    @property
+    def advisory(self) -> Advisory | None:
+        """The published advisory of `code`, if any."""
+        return self.knowledge.advisories.get(self.code or "")
+
+    @property
+    def day(self) -> dt.date | None:
+        """The date freshness is measured against."""
+        return self.today or self.knowledge.today
+
+
+Answer = Callable[[Question], Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    answer: Answer
+    after_ambiguity: bool  # an ambiguous place is settled first ("which one do you mean?")
+
+
+# Intents answered from the message itself (they read its places, if any, themselves).
+_MESSAGE_ANSWERS: dict[str, _Registered] = {}
+# Intents about one destination: `Question.code` is set (the place named, the last one talked
+# about, or a button's); an intent not registered here gets the advisory card.
+_PLACE_ANSWERS: dict[str, Answer] = {}
+
+
+def answers_message(*intents: str, after_ambiguity: bool = False) -> Callable[[Answer], Answer]:
+    """Register the answer to a message of `intents`, read before any place is settled (or,
+    `after_ambiguity`, once an ambiguous place has been asked about)."""
+
+    def register(answer: Answer) -> Answer:
+        for intent in intents:
+            _MESSAGE_ANSWERS[intent] = _Registered(answer, after_ambiguity)
+        return answer
+
+    return register
+
+
+def answers_place(*intents: str) -> Callable[[Answer], Answer]:
+    """Register the answer to `intents` about one destination (`Question.code`)."""
+
+    def register(answer: Answer) -> Answer:
+        for intent in intents:
+            _PLACE_ANSWERS[intent] = answer
+        return answer
+
+    return register
+
+
+def answer_place(question: Question) -> Reply:
+    """The registered answer to `question.intent` about `question.code` (the card by default)."""
+    return _PLACE_ANSWERS.get(question.intent, _card_answer)(question)
+
+
+def _about_destination(answer: Callable[[Question, Advisory], Reply]) -> Answer:
+    """An answer that needs the destination's advisory: remembers the destination as the one
+    talked about, and says so when we hold no advisory for it."""
+
+    def answer_with_advisory(question: Question) -> Reply:
+        code = question.code
+        assert code is not None
+        t = question.t
+        state = replace(question.state, last_country=code, last_region=question.region)
+        question = replace(question, state=state)
+        advisory = question.advisory
+        if advisory is None:
+            text = t._(
+                "We have no advisory for {country_the} yet. Check your government's travel advice."
+            )
+            return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
+        return answer(question, advisory)
+
+    return answer_with_advisory
+
+
+@_about_destination
+def _card_answer(question: Question, advisory: Advisory) -> Reply:
+    understood = question.understood
+    place = understood.place if understood and understood.country == advisory.code else None
+    return card_reply(
+        advisory,
+        question.region,
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.today,
+        place=place,
+    )
+
+
+@answers_place(*INTENT_SECTION)
+@_about_destination
+def _section_answer(question: Question, advisory: Advisory) -> Reply:
+    return section_reply(
+        advisory,
+        INTENT_SECTION[question.intent],
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.today,
+        question=question.understood.text if question.understood else "",
+    )
+
+
+@answers_place("subscribe")
+def _subscribe_answer(question: Question) -> Reply:
+    assert question.code is not None
+    return _subscribe(
+        question.code,
+        question.region,
+        question.knowledge,
+        question.t,
+        question.state,
+        until=question.until,
+    )
+
+
+@answers_message("unsubscribe", after_ambiguity=True)
+@answers_place("unsubscribe")
+def _unsubscribe_answer(question: Question) -> Reply:
+    return unsubscribe_question(question.code, question.knowledge, question.t, question.state)
+
+
+@answers_message("emergency")
+def _emergency_message(question: Question) -> Reply:
+    assert question.understood is not None and question.now is not None
+    return emergency_reply(
+        question.understood, question.knowledge, question.t, question.state, now=question.now
+    )
+
+
+@answers_place("emergency")
+def _emergency_answer(question: Question) -> Reply:
+    assert question.code is not None
+    return emergency_for(
+        question.code,
+        question.region,
+        question.detail if question.detail in EMERGENCY_KINDS else None,
+        question.knowledge,
+        question.t,
+        question.state,
+        today=question.day,
+    )
+
+
+@answers_place("situation")
+@_about_destination
+def _situation_answer(question: Question, advisory: Advisory) -> Reply:
+    kind = question.detail if question.detail in SITUATION_KINDS else None
+    text = render_situation(
+        advisory, kind, question.t, today=question.day, sources=question.knowledge.sources
+    )
+    understood = question.understood
+    place = understood.place if understood and understood.country == advisory.code else None
+    first = where_first_lines(
+        advisory, question.knowledge.sources, question.t, place=place, region_id=question.region
+    )
+    if first:
+        text = fit("\n".join([*first, "", text]))
+    buttons = situation_buttons(advisory.code, question.t)
+    return Reply(text, question.t.lang, buttons=buttons, state=question.state)
+
+
+@answers_message("smalltalk")
+def _smalltalk_answer(question: Question) -> Reply:
+    detail = question.understood.detail if question.understood else None
+    return smalltalk_reply(detail, question.t, question.state)
+
+
+@answers_message("help")
+def _help_answer(question: Question) -> Reply:
+    return help_reply(question.t, question.state)
+
+
+@answers_message("language")
+def _language_answer(question: Question) -> Reply:
+    text = question.understood.text if question.understood else ""
+    return _language_switch(text, question.t, question.state)
+
+
+@answers_message("hotspots")
+def _hotspots_answer(question: Question) -> Reply:
+    understood = question.understood
+    continent = understood.continent if understood else None
+    if understood is not None and understood.detail == "safest":
+        return safest_reply(question.knowledge, question.t, question.state, continent)
+    return hotspots_reply(question.knowledge, question.t, question.state, continent)
+
+
+@answers_message("subscriptions")
+def _subscriptions_answer(question: Question) -> Reply:
+    return subscriptions_reply(question.knowledge, question.t, question.state)
+
+
+@answers_message("unknown")
+def _unknown_answer(question: Question) -> Reply:
+    assert question.understood is not None
+    return _unknown(question.understood, question.knowledge, question.t, question.state)
+
+
+@answers_message("compare", "route", "border", after_ambiguity=True)
+def _two_places_answer(question: Question) -> Reply:
+    assert question.understood is not None and question.now is not None
+    return two_places_reply(
+        question.intent,
+        question.understood,
+        question.knowledge,
+        question.t,
+        question.state,
+        now=question.now,
+    )
 
 
 def card_text(
@@ -233,9 +499,13 @@ def card_text(
     t: Tr,
     *,
     today: dt.date | None = None,
+    place: str | None = None,
+    nearby: Mapping[str, float] | None = None,
 ) -> str:
-    """The advisory card's HTML, with how current it is (`today`, else `knowledge.today`)."""
-    return render_card(
+    """The advisory card's HTML, with how current it is (`today`, else `knowledge.today`); when
+    the place asked about (`place`, `region`) or a shared location (`nearby`: country → km to
+    its nearest town) lies in an area advised against, that comes first."""
+    card = render_card(
         advisory,
         knowledge.sources,
         t,
@@ -243,6 +513,16 @@ def card_text(
         today=today or knowledge.today,
         checked=knowledge.checked,
     )
+    first = where_first_lines(
+        advisory,
+        knowledge.sources,
+        t,
+        place=place,
+        region_id=region,
+        nearby=nearby,
+        located=nearby is not None,
+    )
+    return fit("\n".join([*first, "", card])) if first else card
 
 
 def card_reply(
@@ -253,9 +533,10 @@ def card_reply(
     state: UserState,
     *,
     today: dt.date | None = None,
+    place: str | None = None,
 ) -> Reply:
     """The advisory card with its subscribe and section buttons."""
-    text = card_text(advisory, region, knowledge, t, today=today)
+    text = card_text(advisory, region, knowledge, t, today=today, place=place)
     return Reply(text, t.lang, buttons=card_buttons(advisory, region, t, state), state=state)
 
 
@@ -327,6 +608,38 @@ def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str
         if k != continent
     )
     return Reply(text, t.lang, buttons=(others,), state=state)
+
+
+def safest_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str | None) -> Reply:
+    """The safest destinations (level 1) by region, for a continent when one was named."""
+    if continent in CONTINENT_TITLES:
+        title = t._("The safest destinations in {area}").format(
+            area=t._(CONTINENT_TITLES[continent])
+        )
+        groups = [(t._(CONTINENT_TITLES[continent]), knowledge.continents.get(continent))]
+    else:
+        title = t._("The safest destinations")
+        groups = [
+            (t._(CONTINENT_TITLES[k]), knowledge.continents.get(k))
+            for k in CONTINENT_TITLES
+            if k in knowledge.continents
+        ]
+        placed = frozenset().union(*(codes for _, codes in groups if codes))
+        groups.append((t._("Elsewhere"), frozenset(knowledge.advisories) - placed))
+    text = render_safest(knowledge.advisories.values(), t, groups=groups, title=title)
+    others = tuple(
+        Button(_capitalised(t._(CONTINENT_TITLES[k])), cb.encode(cb.SAFEST, value=k))
+        for k in ("africa", "middle_east", "asia", "americas", "europe")
+        if k != continent
+    )
+    avoid = Button(
+        "🌍 " + t._("Destinations to avoid"), cb.encode(cb.HOTSPOTS, value=continent or "")
+    )
+    return Reply(text, t.lang, buttons=(others, (avoid,)), state=state)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
@@ -497,14 +810,15 @@ def emergency_reply(
     kind = understood.detail if understood.detail in EMERGENCY_KINDS else None
     code = None if understood.uncertain else understood.country
     if code is not None:
-        return emergency_for(code, understood.region, kind, knowledge, t, state)
+        return emergency_for(code, understood.region, kind, knowledge, t, state, today=now.date())
     likely = understood.candidates or ((state.last_country,) if state.last_country else ())
     buttons = tuple(
         (Button(emergency_button_label(c, t), cb.encode(cb.PICK, c, "emergency")),)
         for c in likely
         if c in knowledge.advisories
     )
-    state = replace(state, pending_intent="emergency", pending_at=now)
+    kept = kind if kind != "help" else None
+    state = replace(state, pending_intent=_pending("emergency", kept), pending_at=now)
     text = render_emergency_without_place(kind, t)
     return Reply(text, t.lang, buttons=buttons, state=state, unmatched="place")
 
@@ -516,10 +830,14 @@ def emergency_for(
     knowledge: Knowledge,
     t: Tr,
     state: UserState,
+    *,
+    today: dt.date | None = None,
 ) -> Reply:
     """The emergency numbers, what to do and the embassies for destination `code`."""
     advisory = knowledge.advisories.get(code)
-    text = render_emergency(advisory, code, kind, t, knowledge.sources, today=knowledge.today)
+    text = render_emergency(
+        advisory, code, kind, t, knowledge.sources, today=today or knowledge.today
+    )
     state = replace(state, last_country=code, last_region=region)
     if advisory is None:
         return Reply(text, t.lang, state=state)
@@ -570,7 +888,7 @@ def two_places_reply(
         text = render_compare(places, advisories, t)
     elif intent == "route":
         places = places[:2]
-        text = render_route(places[0], places[1], advisories, sources, t, today=knowledge.today)
+        text = render_route(places[0], places[1], advisories, sources, t, today=now.date())
     else:
         places = places[:2]
         text = render_border(places[0], places[1], advisories, sources, t)
@@ -717,6 +1035,7 @@ def help_reply(t: Tr, state: UserState) -> Reply:
     )
 
 
+@typeset_reply
 def welcome(state: UserState, telegram_lang: str | None) -> Reply:
     """The first message: who Vigie is, the language choice, and examples."""
     lang = reply_language(state, None, telegram_lang)
@@ -814,6 +1133,7 @@ def subscribe_offer(advisory: Advisory, t: Tr, state: UserState) -> Reply:
     return Reply(text, t.lang, buttons=((follow,), (card,)), state=state)
 
 
+@typeset_reply
 def respond_to_button(
     data: str | None,
     state: UserState,
@@ -839,7 +1159,19 @@ def respond_to_button(
         reply = section_reply(advisory, press.value, knowledge, t, state, today=today)
         return replace(reply, edit=True)
     if press.kind == cb.PICK:
-        return answer_for(press.value, press.code, None, knowledge, t, state, today=today)
+        waiting, _, detail = (state.pending_intent or "").partition(":")
+        fresh = state.pending_at is not None and now - state.pending_at <= PENDING_FOR
+        state = replace(state, pending_intent=None, pending_at=None)
+        question = Question(
+            press.value,
+            knowledge,
+            t,
+            state,
+            code=press.code,
+            today=today,
+            detail=detail if waiting == press.value and fresh else None,
+        )
+        return answer_place(question)
     if press.kind == cb.SUBSCRIBE:
         return _subscribe(press.code, press.region or None, knowledge, t, state)
     if press.kind == cb.UNSUBSCRIBE:
@@ -848,6 +1180,8 @@ def respond_to_button(
         return language_set_reply(press.value, state)
     if press.kind == cb.HOTSPOTS:
         return replace(hotspots_reply(knowledge, t, state, press.value or None), edit=True)
+    if press.kind == cb.SAFEST:
+        return replace(safest_reply(knowledge, t, state, press.value or None), edit=True)
     if press.kind == cb.HELP:
         return help_reply(t, state)
     if press.kind in (cb.MODE, cb.SCOPE):
@@ -923,6 +1257,7 @@ PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
 MAINTAINER_COMMANDS = ("alert",)
 
 
+@typeset_reply
 def respond_to_command(
     name: str,
     argument: str,
@@ -992,6 +1327,7 @@ def _place_command(
     )
 
 
+@typeset_reply
 def respond_to_location(
     town: str | None,
     country: str | None,
@@ -1001,9 +1337,11 @@ def respond_to_location(
     *,
     telegram_lang: str | None,
     now: dt.datetime,
+    nearby: Mapping[str, float] | None = None,
 ) -> Reply:
-    """Answer a shared location, given the nearest known town (None when there is none): the
-    advisory where the user is, with its buttons."""
+    """Answer a shared location, given the nearest known town (None when there is none) and
+    `nearby` (country → km to its nearest town, for areas "within N km of the border"): where
+    the user is first when an area there is advised against, then the advisory, with buttons."""
     t = tr(reply_language(state, None, telegram_lang))
     advisory = knowledge.advisories.get(country or "")
     if town is None or advisory is None or distance_km > 300:
@@ -1012,9 +1350,11 @@ def respond_to_location(
     region = region_listing(advisory, town)
     intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
     state = replace(state, last_country=advisory.code, last_region=region)
-    card = card_text(advisory, region, knowledge, t, today=now.date())
+    card = card_text(
+        advisory, region, knowledge, t, today=now.date(), place=town, nearby=nearby or {}
+    )
     return Reply(
-        f"📍 {esc(intro)}\n\n{card}",
+        fit(f"📍 {esc(intro)}\n\n{card}"),
         t.lang,
         buttons=card_buttons(advisory, region, t, state),
         state=state,
@@ -1069,25 +1409,28 @@ def inline_cards(
                 id=f"{code}-{region or ''}-{t.lang}",
                 title=t.country(code),
                 description=strip_tags(card.split("\n")[1]) if "\n" in card else "",
-                text=card,
+                text=typeset(card, t.lang),
                 buttons=((Button("📲 " + t._("Open in Vigie"), link=code),),),
             )
         )
     return cards
 
 
+@typeset_reply
 def maintainers_only_reply(t: Tr, state: UserState) -> Reply:
     """A maintainer command from someone else: a polite refusal."""
     text = t._("Sorry, this command is reserved for Vigie's maintainers.")
     return Reply(esc(text), t.lang, state=state)
 
 
+@typeset_reply
 def unreadable_reply(t: Tr, state: UserState) -> Reply:
     """Stickers, photos, voice: a short hint."""
     text = t._("I can only read text. Write a country or a city, for example “Mali” or “Bamako”.")
     return Reply(esc(text), t.lang, state=state)
 
 
+@typeset_reply
 def flood_reply(t: Tr, state: UserState) -> Reply:
     """The one notice to someone writing faster than we may answer: their latest messages are
     answered (bot/telegram/flood.py)."""

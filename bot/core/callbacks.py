@@ -37,18 +37,20 @@ class Kind(StrEnum):
     NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
     REVIEW = "rv"  # rv:ML:keep|follow:17  a maintainer settles the disagreement notice 17
     HELD = "hr"  # hr:confirm|discard:18  a maintainer settles the held sync change notice 18
+    SAFEST = "sf"  # sf[:continent]        the safest destinations
 
 
 # The kinds by their short names, as handlers and the core write them (cb.CARD).
 CARD, SECTION, SUBSCRIBE, UNSUBSCRIBE = Kind.CARD, Kind.SECTION, Kind.SUBSCRIBE, Kind.UNSUBSCRIBE
 PICK, LANGUAGE, HOTSPOTS, HELP = Kind.PICK, Kind.LANGUAGE, Kind.HOTSPOTS, Kind.HELP
 MODE, SCOPE, FORGET, ALERT = Kind.MODE, Kind.SCOPE, Kind.FORGET, Kind.ALERT
-UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW, HELD = (
+UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW, HELD, SAFEST = (
     Kind.UNSUBSCRIBE_ALL,
     Kind.KEEP,
     Kind.NONE_OF_THESE,
     Kind.REVIEW,
     Kind.HELD,
+    Kind.SAFEST,
 )
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
@@ -61,6 +63,7 @@ PLACE_INTENTS = (
     "subscribe",
     "unsubscribe",
     "emergency",
+    "situation",
 )
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
@@ -72,6 +75,7 @@ _PATTERNS = {
     PICK: re.compile(rf"^p:(?P<code>{_CODE}):(?P<value>{'|'.join(PLACE_INTENTS)})$"),
     LANGUAGE: re.compile(rf"^l:(?P<value>{'|'.join(Lang)})$"),
     HOTSPOTS: re.compile(rf"^h(?::(?P<value>{'|'.join(CONTINENTS)}))?$"),
+    SAFEST: re.compile(rf"^sf(?::(?P<value>{'|'.join(CONTINENTS)}))?$"),
     HELP: re.compile(r"^help$"),
     MODE: re.compile(rf"^m:(?P<code>{_CODE}):(?P<value>{'|'.join(Mode)})$"),
     SCOPE: re.compile(rf"^o:(?P<code>{_CODE}):(?P<value>{'|'.join(Scope)})$"),

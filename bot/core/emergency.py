@@ -1,19 +1,30 @@
 """What to tell someone in danger: the place's emergency numbers, its embassies, and what to do
-for the kind of emergency (kidnapping, robbery, arrest, passport, injury). Pure rendering."""
+for the kind of emergency (kidnapping, robbery, arrest, passport, injury, illness). Pure."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from bot.core.model import Advisory, SourceInfo
 from bot.core.official import nationalities, offices, official_answer
-from bot.core.render import MAX_MESSAGE, emergency_lines, esc, fit, flag, paragraphs
+from bot.core.render import MAX_MESSAGE, emergency_lines, esc, fit, flag, our_text_date, paragraphs
 from bot.core.render_official import excerpt_lines, office_lines, other_nationals_lines
+from bot.core.textnorm import fold
 from bot.i18n import N_, Tr
 
 # The kinds the message reader reports in Understanding.detail for an emergency.
-EMERGENCY_KINDS = ("kidnapping", "robbery", "assault", "arrest", "passport", "injury", "help")
+EMERGENCY_KINDS = (
+    "kidnapping",
+    "robbery",
+    "assault",
+    "arrest",
+    "passport",
+    "injury",
+    "medical",
+    "help",
+)
 
 _WHAT_TO_DO = {
     "kidnapping": (
@@ -61,8 +72,32 @@ _WHAT_TO_DO = {
         N_("Call an ambulance, or go to the nearest hospital."),
         N_("Call your travel insurer's assistance line: it can arrange care and an evacuation."),
     ),
+    "medical": (
+        N_(
+            "Call your travel insurer's assistance line now: it can find a hospital, guarantee"
+            " payment and arrange an evacuation."
+        ),
+    ),
     "help": (N_("If you are in danger now, call the police."),),
 }
+# Where to find care, for a sick or injured person: after the numbers, before the insurer.
+_CARE = (
+    N_("If no ambulance can come quickly, go straight to the nearest hospital or clinic."),
+    N_(
+        "Your embassy keeps a list of doctors and hospitals, and your hotel or hosts know the"
+        " nearest."
+    ),
+)
+# Words of a sentence on where care is found (folded, both languages).
+_CARE_WORDS = (
+    " health care",
+    " hospital",
+    " clinic",
+    " soins ",
+    " offre de soins",
+    " hopita",
+    " clinique",
+)
 _ALWAYS = N_(
     "Contact your country's embassy or consulate, or your foreign ministry's crisis line, and"
     " tell them where you are."
@@ -77,7 +112,45 @@ def what_to_do(kind: str | None, t: Tr) -> list[str]:
 
 # Kinds of emergency where a person needs care: the ambulance leads and where to find care follows.
 _CARE_KINDS = ("injury", "medical")
+# The governments' own words on where to find care: a few paragraphs, not the health page.
 _CARE_BUDGET = 900
+
+
+def care_lines(
+    advisory: Advisory | None,
+    t: Tr,
+    sources: Mapping[str, SourceInfo] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Where to find care: the nearest hospital, the embassy's list of doctors, what our health
+    section says of care there (with its date), then what the governments say of it."""
+    title = t._("Where to find care")
+    lines = [f"<b>🏥 {esc(title)}</b>"]
+    lines += [f"• {esc(t._(line))}" for line in _CARE]
+    health = advisory.sections.get("health") if advisory else None
+    if advisory is not None and health is not None:
+        said = [
+            sentence
+            for sentence in _sentences(health.get(t.lang))
+            if any(w in f" {fold(sentence)} " for w in _CARE_WORDS)
+        ][:2]
+        if said:
+            lines += our_text_date(advisory, t, today)
+            lines += [f"• {esc(s)}" for s in said]
+    if advisory is not None:
+        care = official_answer(advisory, "health", t.lang, "hospital care", budget=_CARE_BUDGET)
+        if care.excerpts:
+            lines += excerpt_lines(care, sources or {}, t, today=today)
+    return lines
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for line in text.strip().splitlines():
+        line = line.strip().removeprefix("- ")
+        out += [s for s in re.split(r"(?<=\.)\s+", line) if s]
+    return out
 
 
 def render_emergency(
@@ -89,9 +162,10 @@ def render_emergency(
     *,
     today: dt.date | None = None,
 ) -> str:
-    """Numbers first (ours where checked, else each government's, with its name and date), then
-    what to do, where to find care for a sick or injured person, then the embassies (curated,
-    then the governments' own) and where a traveller of another nationality finds theirs."""
+    """Numbers first (ours where checked, else each government's, with its name and date; the
+    ambulance first for a sick or injured person), then where to find care, then what to do (the
+    insurer, the embassy), then the embassies (curated, then the governments' own) and where a
+    traveller of another nationality finds theirs."""
     sources = sources or {}
     title = t._("Emergency {country_in}").format(**t.country_args(code))
     lines = [f"🚨 <b>{esc(title)}</b>", ""]
@@ -105,15 +179,11 @@ def render_emergency(
             " services, and your embassy."
         ).format(**t.country_args(code))
         lines.append(f"<b>{esc(none)}</b>")
+    if kind in _CARE_KINDS:
+        lines += ["", *care_lines(advisory, t, sources, today=today)]
     todo_title = t._("What to do")
     lines += ["", f"<b>{esc(todo_title)}</b>"]
     lines += [f"• {esc(line)}" for line in what_to_do(kind, t)]
-    if advisory is not None and kind in _CARE_KINDS:
-        care = official_answer(advisory, "health", t.lang, "hospital care", budget=_CARE_BUDGET)
-        if care.excerpts:
-            care_title = t._("Where to find care")
-            lines += ["", f"<b>🏥 {esc(care_title)}</b>"]
-            lines += excerpt_lines(care, sources, t, today=today)[1:]
     listed = offices(advisory) if advisory else []
     if listed:
         embassies_title = t._("Embassies and consulates")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import callbacks as cb
 from bot.core.model import Advisory, Text
 from bot.core.render import LEVEL_EMOJI, esc, fit, flag, level_badge
 from bot.core.reply import Button
+from bot.core.typography import typeset
 from bot.i18n import Tr
 
 MAX_NOTES = 5
@@ -35,12 +36,11 @@ def _level_change(events: Sequence[PushEvent], advisory: Advisory | None, t: Tr)
     return f"{LEVEL_EMOJI[old]} {esc(before)} → <b>{level_badge(new, t)}</b>"
 
 
-def _notes(events: Sequence[PushEvent], t: Tr) -> list[str]:
+def _notes(events: Sequence[PushEvent], t: Tr, advisory: Advisory | None = None) -> list[str]:
     lines = []
     for event in list(reversed(events))[:MAX_NOTES]:
-        note = event.note.get(t.lang).strip()
-        if note:
-            lines.append(f"• {esc(t.date(event.at.date()))}{t.colon()}{esc(note)}")
+        for day, note in dated_notes(event, advisory, t):
+            lines.append(f"• {esc(t.date(day))}{t.colon()}{esc(note)}")
     if len(events) > MAX_NOTES:
         more = len(events) - MAX_NOTES
         lines.append(
@@ -50,6 +50,20 @@ def _notes(events: Sequence[PushEvent], t: Tr) -> list[str]:
             )
         )
     return lines
+
+
+def dated_notes(event: PushEvent, advisory: Advisory | None, t: Tr) -> list[tuple[dt.date, str]]:
+    """An event's note with its date: an alert's own date (the note of new alerts is their
+    text, one per line), else the day the change was published."""
+    note = event.note.get(t.lang).strip()
+    if not note:
+        return []
+    english = [line.strip() for line in event.note.en.strip().splitlines()]
+    shown = note.splitlines()
+    alerts = {a.text.en.strip(): a for a in advisory.alerts} if advisory else {}
+    if alerts and len(english) == len(shown) and all(line in alerts for line in english):
+        return [(alerts[e].date, s) for e, s in zip(english, shown, strict=True)]
+    return [(event.at.date(), note)]
 
 
 def push_buttons(code: str, t: Tr) -> tuple[tuple[Button, ...], ...]:
@@ -76,11 +90,11 @@ def render_push(
         head = t._("{country}: the travel advice was updated")
     lines = [f"🔔 {flag(code)} <b>{esc(head.format(country=t.country(code)))}</b>"]
     lines.append(_level_change(events, advisory, t))
-    notes = _notes(events, t)
+    notes = _notes(events, t, advisory)
     if notes:
         what_changed = t._("What changed")
         lines += ["", f"<b>{esc(what_changed)}</b>", *notes]
-    return fit("\n".join(lines)), push_buttons(code, t)
+    return _typeset(fit("\n".join(lines)), push_buttons(code, t), t)
 
 
 def render_digest(
@@ -95,10 +109,10 @@ def render_digest(
             "",
             f"{flag(code)} <b>{esc(t.country(code))}</b> — {_level_change(events, advisory, t)}",
         ]
-        lines += _notes(events, t)
+        lines += _notes(events, t, advisory)
         buttons.append(Button(f"{flag(code)} {t.country(code)}", cb.encode(cb.CARD, code)))
     rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
-    return fit("\n".join(lines)), rows
+    return _typeset(fit("\n".join(lines)), rows, t)
 
 
 def render_goodbye(code: str, t: Tr) -> tuple[str, tuple[tuple[Button, ...], ...]]:
@@ -107,4 +121,12 @@ def render_goodbye(code: str, t: Tr) -> tuple[str, tuple[tuple[Button, ...], ...
         "Your trip to {country_the} is over: I stopped sending you its alerts. Safe travels!"
     ).format(**t.country_args(code))
     again = Button(t._("Subscribe again"), cb.encode(cb.SUBSCRIBE, code))
-    return f"👋 {esc(text)}", ((again,),)
+    return _typeset(f"👋 {esc(text)}", ((again,),), t)
+
+
+def _typeset(
+    text: str, buttons: tuple[tuple[Button, ...], ...], t: Tr
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """A push's text and buttons with the typography of its language (bot/core/typography.py)."""
+    rows = tuple(tuple(replace(b, label=typeset(b.label, t.lang)) for b in row) for row in buttons)
+    return typeset(text, t.lang), rows

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.excerpt import why_sentence
 from bot.core.html import esc, flag, link
-from bot.core.model import STALE_AFTER, Advisory, Region, SourceAdvice, SourceInfo
+from bot.core.model import STALE_AFTER, Advisory, Alert, Region, SourceAdvice, SourceInfo
 from bot.core.official import emergency_numbers, nationalities, offices, official_answer
 from bot.core.render_official import (
     excerpt_lines,
@@ -18,6 +18,7 @@ from bot.core.render_official import (
     office_lines,
     other_nationals_lines,
 )
+from bot.core.typography import foreign as as_published
 from bot.i18n import N_, Tr
 
 MAX_MESSAGE = 4096
@@ -106,6 +107,7 @@ def render_card(
     if advisory.curated_level is not None:
         lines.append(f"<i>{esc(advisory.curated_level.reason.get(t.lang))}</i>")
         lines += curated_vs_official(advisory, sources, t)
+        lines += divergence_lines(advisory, sources, t)
     else:
         lines += official_why(advisory, sources, t)
     lines += review_lines(advisory, t, today)
@@ -183,27 +185,61 @@ def curated_vs_official(advisory: Advisory, sources: Mapping[str, SourceInfo], t
 
 
 def official_why(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
-    """One sentence of why, quoted from the most severe government that gives one, attributed
-    (and marked when it is in another language than the reader's); nothing when none does."""
-    ranked = sorted(
-        (s for s in advisory.sources if s.summary), key=lambda s: (s.level, s.date), reverse=True
-    )
-    for advice in ranked:
-        own_french = t.lang == "fr" and bool(advice.summary_fr)  # Canada's official French
-        sentence = why_sentence(advice.summary_fr if own_french else advice.summary)
-        if sentence is None:
-            continue
+    """Why the headline has its level, from the government that sets it (`level_origin`): one
+    quoted sentence, attributed (and marked when in another language than the reader's), else
+    its own wording of the level; then, when governments differ by two levels or more, one line
+    naming the highest and the lowest."""
+    origin = advisory.source(advisory.level_origin or "")
+    if origin is None:
+        return []
+    lines = [_why_from(origin, sources, t)]
+    return lines + divergence_lines(advisory, sources, t)
+
+
+def _source_name(source_id: str, sources: Mapping[str, SourceInfo], t: Tr) -> str:
+    info = sources.get(source_id)
+    return info.name.get(t.lang) if info else source_id
+
+
+def _why_from(advice: SourceAdvice, sources: Mapping[str, SourceInfo], t: Tr) -> str:
+    name = _source_name(advice.source, sources, t)
+    own_french = t.lang == "fr" and bool(advice.summary_fr)  # Canada's official French
+    sentence = why_sentence(advice.summary_fr if own_french else advice.summary)
+    if sentence is None:
+        text = t._("{source} sets this level: {label} ({date}).").format(
+            source=name,
+            label=source_label(advice, sources.get(advice.source), t),
+            date=t.date(advice.date),
+        )
+        return f"{LEVEL_EMOJI[advice.level]} <i>{esc(text)}</i>"
+    quote = esc(sentence)
+    if own_french or advice.summary_lang == t.lang:
+        quoted = t._("{source}: “{quote}”")
+    elif advice.summary_lang == "en":
+        quoted, quote = t._("{source} (official text, in English): “{quote}”"), as_published(quote)
+    else:
+        quoted, quote = t._("{source} (official text, in French): “{quote}”"), as_published(quote)
+    text = quoted.format(source="\x00", quote="\x01")
+    text = esc(text).replace("\x00", esc(name)).replace("\x01", quote)
+    return f"{LEVEL_EMOJI[advice.level]} <i>{text}</i>"
+
+
+def divergence_lines(advisory: Advisory, sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
+    """When governments differ by two levels or more, one line: the highest and the lowest,
+    each with its own wording and date."""
+    if len(advisory.sources) < 2:
+        return []
+    highest = max(advisory.sources, key=lambda s: (s.level, s.date))
+    lowest = min(advisory.sources, key=lambda s: (s.level, -s.date.toordinal()))
+    if highest.level - lowest.level < 2:
+        return []
+    parts = []
+    for advice in (highest, lowest):
         info = sources.get(advice.source)
-        name = info.name.get(t.lang) if info else advice.source
-        if own_french or advice.summary_lang == t.lang:
-            quoted = t._("{source}: “{quote}”")
-        elif advice.summary_lang == "en":
-            quoted = t._("{source} (official text, in English): “{quote}”")
-        else:
-            quoted = t._("{source} (official text, in French): “{quote}”")
-        text = esc(quoted.format(source=name, quote=sentence))
-        return [f"{LEVEL_EMOJI[advice.level]} <i>{text}</i>"]
-    return []
+        who = t.country(info.country) if info else advice.source
+        parts.append(f"{who}{t.colon()}{source_label(advice, info, t)} ({t.date(advice.date)})")
+    text = t._("Governments differ: {views}.").format(views="; ".join(parts))
+    return [f"⚖️ {esc(text)}"]
 
 
 def review_lines(advisory: Advisory, t: Tr, today: dt.date | None) -> list[str]:
@@ -302,6 +338,8 @@ def official_region_lines(
     for group in groups[:limit]:
         joined = "; ".join(group.areas)
         areas = esc(joined[:1].upper() + joined[1:])
+        if group.lang != t.lang:
+            areas = as_published(areas)
         if asked is not None and _names_region(group, asked):
             areas = f"<b>{areas}</b>"
         governments = ", ".join(
@@ -341,6 +379,48 @@ def alert_lines(
     return lines
 
 
+def our_text_date(advisory: Advisory, t: Tr, today: dt.date | None) -> list[str]:
+    """The date our own text speaks from, to put before it (whatever it says of "now"): when it
+    was last reviewed, marked when that is older than STALE_AFTER. Nothing without a date."""
+    reviewed = advisory.reviewed
+    if reviewed is None:
+        return []
+    if is_stale(reviewed, today):
+        assert today is not None
+        old = t._(
+            "Our own text was last reviewed {ago} ({date}): check the official advice for"
+            " anything newer."
+        ).format(ago=t.ago(reviewed, today), date=t.date(reviewed))
+        return [f"⏳ <b>{esc(old)}</b>"]
+    text = t._("Our own text, as of {date}:").format(date=t.date(reviewed))
+    return [f"📝 <i>{esc(text)}</i>"]
+
+
+def newer_alerts(advisory: Advisory) -> list[Alert]:
+    """The alerts dated after our own text was reviewed (newest first): they come before it."""
+    if advisory.reviewed is None:
+        return []
+    reviewed = advisory.reviewed
+    return [a for a in advisory.alerts_newest_first() if a.date > reviewed]
+
+
+def newer_alert_lines(
+    advisory: Advisory, t: Tr, *, today: dt.date | None, limit: int = 3
+) -> list[str]:
+    """The alerts newer than our own text, under their heading, each with its date."""
+    alerts = newer_alerts(advisory)[:limit]
+    if not alerts:
+        return []
+    title = t._("Newer than our text below")
+    return [f"<b>{esc(title)}</b>", *(alert_line(a, t, today=today) for a in alerts)]
+
+
+def alert_line(alert: Alert, t: Tr, *, today: dt.date | None) -> str:
+    """'⚠️ 6 December 2026: …' (a 🗓 instead of the severity once older than STALE_AFTER)."""
+    sign = "🗓" if is_stale(alert.date, today) else SEVERITY_EMOJI.get(alert.severity, "•")
+    return f"{sign} {esc(t.date(alert.date))}{t.colon()}{esc(alert.text.get(t.lang))}"
+
+
 def render_section(
     advisory: Advisory,
     section: str,
@@ -357,18 +437,15 @@ def render_section(
     heading = f"{t._(SECTION_TITLES[section])} — {t.country(advisory.code)}"
     lines = [f"{SECTION_EMOJI[section]} <b>{esc(heading)}</b>", ""]
     text = advisory.sections.get(section)
-    if text is not None and advisory.reviewed is not None and is_stale(advisory.reviewed, today):
-        assert today is not None
-        old = t._(
-            "Our own text was last reviewed {ago} ({date}): check the official advice for"
-            " anything newer."
-        ).format(ago=t.ago(advisory.reviewed, today), date=t.date(advisory.reviewed))
-        lines += [f"⏳ <b>{esc(old)}</b>", ""]
+    newer = newer_alert_lines(advisory, t, today=today)
+    if newer:
+        lines += [*newer, ""]
     contacts: list[str] = []
     if section == "contacts":
         contacts = _contacts(advisory, sources, t)
         lines += contacts
     if text is not None:
+        lines += our_text_date(advisory, t, today)
         lines.append(paragraphs(text.get(t.lang)))
     used = _u16(strip_tags("\n".join(lines)))
     budget = max(MAX_MESSAGE - used - 600, 0)
@@ -457,7 +534,8 @@ def _official_summaries(
                 else t._("Official text, in French:")
             )
             lines.append(f"<i>{esc(note)}</i>")
-        lines.append(paragraphs(advice.summary))
+        text = paragraphs(advice.summary)
+        lines.append(as_published(text) if advice.summary_lang != t.lang else text)
     return lines
 
 
@@ -484,6 +562,48 @@ def render_hotspots(
     if len(lines) == 1:
         lines.append(esc(t._("No destination is at level 3 or 4 here.")))
     return fit("\n".join(lines))
+
+
+def render_safest(
+    advisories: Iterable[Advisory],
+    t: Tr,
+    *,
+    groups: Iterable[tuple[str, frozenset[str] | None]],
+    title: str,
+) -> str:
+    """The destinations at level 1 (normal precautions), one paragraph per region (`groups`:
+    its title and codes, None for every destination); a ⚠️ marks those where some area is
+    advised against."""
+    level_one = [a for a in advisories if a.level == 1]
+    lines = [f"<b>{esc(title)}</b>", f"<b>{level_badge(1, t)}</b>"]
+    marked = False
+    for group_title, codes in groups:
+        chosen = [a for a in level_one if codes is None or a.code in codes]
+        if not chosen:
+            continue
+        names = []
+        for advisory in sorted(chosen, key=lambda a: t.sort_key(t.country(a.code))):
+            warned = _has_area_advised_against(advisory)
+            marked |= warned
+            names.append(t.country(advisory.code) + (" ⚠️" if warned else ""))
+        heading = group_title[:1].upper() + group_title[1:]
+        lines += ["", f"<b>{esc(heading)}</b> ({len(names)})", esc(", ".join(names))]
+    if len(lines) == 2:
+        lines.append(esc(t._("No destination is at level 1 here.")))
+    if marked:
+        lines += ["", "⚠️ " + esc(t._("Some areas there are advised against: read the card."))]
+    note = t._(
+        "Level 1 by the advice we hold: no place is free of risk. Ask about a destination for"
+        " its card."
+    )
+    lines += ["", esc(note)]
+    return fit("\n".join(lines))
+
+
+def _has_area_advised_against(advisory: Advisory) -> bool:
+    return any(r.level >= 3 for r in advisory.regions) or any(
+        r.level >= 3 for s in advisory.sources for r in s.regions
+    )
 
 
 def strip_tags(text: str) -> str:

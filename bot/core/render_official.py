@@ -17,6 +17,7 @@ from bot.core.html import flag as _flag
 from bot.core.html import link as _link
 from bot.core.model import STALE_AFTER, SourceInfo
 from bot.core.official import Excerpt, NumberLine, Office, OfficialAnswer
+from bot.core.typography import foreign
 from bot.i18n import N_, Tr
 
 CRISIS_LINES_PATH = Path(__file__).resolve().parents[2] / "data" / "crisis_lines.toml"
@@ -89,17 +90,20 @@ def _excerpt(
             else t._("Official text, in French:")
         )
         lines.append(f"<i>{_esc(note)}</i>")
+    # The government's words in another language than the reader's are left as published (no
+    # French typography on English text).
+    keep = foreign if excerpt.translated else str
     heading = None
     for passage in excerpt.passages:
         if passage.heading and passage.heading != heading:
-            lines.append(f"<b>{_esc(passage.heading)}</b>")
+            lines.append(f"<b>{keep(_esc(passage.heading))}</b>")
             heading = passage.heading
         for line in passage.text.splitlines():
             stripped = line.strip()
             if stripped.startswith("- "):
-                lines.append("• " + _esc(stripped[2:]))
+                lines.append("• " + keep(_esc(stripped[2:])))
             else:
-                lines.append(_esc(stripped))
+                lines.append(keep(_esc(stripped)))
     if part.url:
         more = (
             t._("Read the rest on the official page")

@@ -16,6 +16,8 @@ from bot.core.render import (
     flag,
     is_stale,
     level_badge,
+    newer_alert_lines,
+    our_text_date,
     paragraphs,
     region_line,
     risks_line,
@@ -192,7 +194,9 @@ def render_route(
     else:
         lines.append(level_badge(leaving.level, t))
         section = leaving.sections.get("leaving")
+        lines += newer_alert_lines(leaving, t, today=today)
         if section is not None:
+            lines += our_text_date(leaving, t, today)  # its "now" is as of that date
             lines.append(paragraphs(section.get(t.lang)))
         else:
             none = t._("We hold no checked advice on leaving this country: read its card.")

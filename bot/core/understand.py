@@ -57,11 +57,33 @@ class Intent(StrEnum):
     ROUTE = "route"  # "from X to Y by road": detail is the means
     BORDER = "border"  # "the X-Y border"
     SMALLTALK = "smalltalk"  # detail: "thanks", "greeting", "ack", "bye"
+    SITUATION = "situation"  # detail: the topic ("fuel", "airport"… "family")
 
 
 INTENTS = tuple(i.value for i in Intent)
 # Kinds of emergency and of small talk, most specific first (a tie goes to the first).
-EMERGENCY_KINDS = ("kidnapping", "assault", "robbery", "arrest", "passport", "injury", "help")
+EMERGENCY_KINDS = (
+    "kidnapping",
+    "assault",
+    "robbery",
+    "arrest",
+    "passport",
+    "injury",
+    "medical",
+    "help",
+)
+SITUATION_KINDS = (
+    "airport",
+    "flights",
+    "fuel",
+    "roads",
+    "schools",
+    "curfew",
+    "internet",
+    "protests",
+    "family",
+    "what_to_do",
+)
 SMALLTALK_KINDS = ("thanks", "bye", "greeting", "ack")
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 UNKNOWN = "unknown"
@@ -72,6 +94,7 @@ _TIE_ORDER = (
     "subscribe",
     "language",
     "hotspots",
+    "situation",
     "departure",
     "entry",
     "contacts",
@@ -377,6 +400,10 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("emergency", EMERGENCY_KINDS)
     elif intent == "smalltalk":
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
+    elif intent == "situation":
+        detail = scored.detail("situation", SITUATION_KINDS)
+    elif intent == "hotspots":
+        detail = scored.detail("hotspots", ("safest",))
     if choice is None:
         near: tuple[str, ...] = ()
         if intent in _ABOUT_A_PLACE:
@@ -687,7 +714,7 @@ def _score(words: list[str], settings: frozenset[int] = frozenset()) -> _Scores:
 EMERGENCY_FIRST = 4.0
 # Intents about the destination itself: when a message asks two of these, the first one asked
 # is the question ("is it safe, and do I need a visa?").
-_TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
+_TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts", "situation"})
 _ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency"}
 _MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
 

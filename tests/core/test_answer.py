@@ -80,6 +80,7 @@ def test_alerts_are_newest_first(knowledge: Knowledge) -> None:
 
 def test_city_asked_comes_first_with_its_own_level(knowledge: Knowledge) -> None:
     text = ask(knowledge, "is Bamako safe").text
+    assert text.startswith("🇲🇱 <b>Mali</b>")  # level 4, as the country's headline says
     first_region = text.split("\n\n")[1].split("\n")[0]
     assert first_region.startswith("📍") and "Bamako" in first_region
     tombouctou = ask(knowledge, "Tombouctou", lang="fr").text
@@ -137,9 +138,9 @@ def test_hotspots_level_4_then_3_and_by_continent(knowledge: Knowledge) -> None:
 def test_ambiguous_congo_asks_with_buttons(knowledge: Knowledge) -> None:
     reply = ask(knowledge, "is Congo safe?")
     assert {b.data for row in reply.buttons for b in row} == {"p:CD:advisory", "p:CG:advisory"}
-    assert "Congo - Kinshasa" in reply.text
+    assert "DR Congo" in reply.text and "Congo - Kinshasa" not in reply.text
     chosen = press(knowledge, "p:CD:advisory")
-    assert "Congo - Kinshasa" in chosen.text and "Level" in chosen.text
+    assert "DR Congo" in chosen.text and "Level" in chosen.text
 
 
 def test_missing_place_asks_and_remembers_the_question(knowledge: Knowledge) -> None:
@@ -265,10 +266,12 @@ def test_every_card_and_section_fits_telegram_and_is_well_formed_html(knowledge:
                 parsed = parse_html(text)
                 assert parsed.errors == [], (advisory.code, lang, parsed.errors)
                 assert len(parsed.text) <= MAX_MESSAGE
-            assert_freshness_and_regions_shown(advisory, card, t)
+            assert_freshness_and_regions_shown(advisory, card, t, knowledge)
 
 
-def assert_freshness_and_regions_shown(advisory: Advisory, card: str, t: Tr) -> None:
+def assert_freshness_and_regions_shown(
+    advisory: Advisory, card: str, t: Tr, knowledge: Knowledge
+) -> None:
     """The card says how current it is, the officials' regional levels and a why, where we hold
     the data for them."""
     where = (advisory.code, t.lang)
@@ -284,10 +287,13 @@ def assert_freshness_and_regions_shown(advisory: Advisory, card: str, t: Tr) -> 
         title = "Avis officiels par région" if t.lang == "fr" else "Official regional advice"
         assert title in card, where
         assert any(area[1:] in strip_tags(card) for area in high), where
-    quotable = [s for s in advisory.sources if s.summary and why_sentence(s.summary)]
-    if advisory.curated_level is None and quotable:
-        why = card.split("\n")[2]  # under the headline level
-        assert why.endswith("”</i>") or why.endswith("\u00a0»</i>"), where
+    origin = advisory.source(advisory.level_origin or "")
+    if advisory.curated_level is None and origin is not None:
+        why = card.split("\n")[2]  # under the headline level: from the government that sets it
+        info = knowledge.sources[origin.source]
+        assert info.name.get(t.lang) in why, where
+        if why_sentence(origin.summary):
+            assert why.endswith("”</i>") or why.endswith("\u00a0»</i>"), where
 
 
 def test_data_is_escaped_in_html(knowledge: Knowledge) -> None:

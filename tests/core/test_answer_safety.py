@@ -108,6 +108,7 @@ def test_each_kind_gets_its_own_advice(knowledge: Knowledge) -> None:
         "arrest": "Ask the police to tell your embassy or consulate",
         "passport": "emergency travel document",
         "injury": "Call an ambulance",
+        "medical": "Where to find care",
         "help": "If you are in danger now, call the police",
     }
     assert set(expected) == set(EMERGENCY_KINDS)

@@ -203,18 +203,37 @@ def test_region_named_comes_first_among_official_regions(sources: dict[str, Sour
     assert official.index("<b>Yala; Pattani; Narathiwat</b>") < official.index("Cambodian")
 
 
-def test_dubai_card_says_why_from_the_officials(knowledge: Knowledge) -> None:
-    english = card_text(knowledge.advisories["AE"], None, knowledge, tr("en"))
-    why = english.split("\n")[2]
-    assert why == (
-        "🟡 <i>U.S. Department of State: “Exercise increased caution in the United Arab Emirates"
-        " due to the threat of terrorism and missile or drone attacks.”</i>"
+def test_dubai_card_says_why_from_the_government_that_sets_the_level(
+    knowledge: Knowledge,
+) -> None:
+    english = card_text(knowledge.advisories["AE"], None, knowledge, tr("en")).split("\n")
+    assert english[1] == "<b>🔴 Level 4 – Do not travel</b>"
+    assert english[2] == (
+        "🔴 <i>Australian Government (Smartraveller) sets this level: Do not travel"
+        " (April 9, 2026).</i>"
     )
-    french = card_text(knowledge.advisories["AE"], None, knowledge, tr("fr"))
-    assert (
-        "Département d’État des États-Unis (texte officiel, en anglais)\u00a0: «\u00a0"
-        in (french.split("\n")[2])
+    assert "U.S. Department of State: “" not in english[2]  # not another government's quote
+    assert english[3] == (
+        "⚖️ Governments differ: Australia: Do not travel (April 9, 2026); United States:"
+        " Level 2: Exercise Increased Caution (August 8, 2025)."
     )
+    french = card_text(knowledge.advisories["AE"], None, knowledge, tr("fr")).split("\n")
+    assert french[2].startswith("🔴 <i>Gouvernement australien")
+    assert "fixe ce niveau\u00a0:" in french[2]
+    assert french[3].startswith("⚖️ Les gouvernements divergent\u00a0: Australie\u00a0:")
+    assert "États-Unis\u00a0:" in french[3] and "8 août 2025" in french[3]
+
+
+def test_a_quote_comes_from_the_government_that_sets_the_level(knowledge: Knowledge) -> None:
+    text = card_text(knowledge.advisories["TH"], None, knowledge, tr("en")).split("\n")
+    assert text[2].startswith("🟡 <i>Government of Canada: “")  # the latest of the level 2s
+
+
+def test_governments_one_level_apart_need_no_line(knowledge: Knowledge) -> None:
+    for code, advisory in knowledge.advisories.items():
+        levels = [s.level for s in advisory.sources]
+        if levels and max(levels) - min(levels) < 2:
+            assert "Governments differ" not in card_text(advisory, None, knowledge, tr("en")), code
 
 
 def test_curated_reason_is_not_doubled_by_an_official_quote(knowledge: Knowledge) -> None:

@@ -335,6 +335,8 @@ CASES = [
     ("aidez moi mon mari a été enlevé au Niger", "emergency", "fr", "NE", None, ()),
     ("on m'a volé mon passeport à Bamako, que faire ?", "emergency", "fr", "ML", "bamako", ()),
     ("my son was kidnapped in Mali", "emergency", "en", "ML", None, ()),
+    ("y a-t-il du carburant à Bamako ?", "situation", "fr", "ML", "bamako", ()),
+    ("is Bamako airport open?", "situation", "en", "ML", "bamako", ()),
     ("Dakkar", "advisory", "en", None, None, ("SN",)),
     ("c dangereux dakkar ?", "advisory", "fr", None, None, ("SN",)),
     ("Surin", "advisory", "en", "TH", None, ()),
