@@ -187,7 +187,7 @@ def other_nationals_lines(listed_countries: Sequence[str], t: Tr) -> list[str]:
     """For a traveller of another nationality than the offices listed: their own embassy and
     their foreign ministry's crisis line, never another country's embassy as theirs."""
     if listed_countries:
-        of = format_list([t.country_of(c) for c in listed_countries], locale=t.lang)
+        of = format_list([t.country_args(c)["country_de"] for c in listed_countries], locale=t.lang)
         intro = t._(
             "These offices serve the citizens {countries_of}. Citizen of another country? Your"
             " own embassy helps you; your foreign ministry's crisis line tells you where it is:"
