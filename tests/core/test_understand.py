@@ -559,3 +559,67 @@ def test_a_broken_vocabulary_file_names_its_line(tmp_path: Path) -> None:
     broken.write_text('[intents.advise]\nen = "safe"\n', encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"vocabulary.toml:1: unknown intent 'advise'"):
         load_vocabulary(broken)
+
+
+# ---- issue 16: crisis situations, medical emergencies, the right place every time ---------------
+
+ISSUE16 = Path(__file__).resolve().parents[1] / "understand" / "issue16.jsonl"
+ISSUE16_KINDS = (
+    "situation",
+    "medical",
+    "unknown_place",
+    "region",
+    "flag",
+    "ambiguous",
+    "consulate",
+    "persona",
+)
+
+
+def _issue16_rows() -> list[dict[str, Any]]:
+    lines = ISSUE16.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _country_meant(row: dict[str, Any], got: Understanding) -> str | None:
+    """The country a reply is about: the one named, else (`previous`: the country talked about
+    before) the previous one when the message may follow up on it."""
+    if got.country or got.candidates:
+        return got.country
+    follows_up = getattr(got, "follows_up", True)
+    return row.get("previous") if follows_up else None
+
+
+def _issue16_ok(row: dict[str, Any], got: Understanding) -> bool:
+    return (
+        got.intent == row["intent"]
+        and got.lang == row["lang"]
+        and _country_meant(row, got) == row["country"]
+        and sorted(got.candidates) == sorted(row["candidates"])
+        and ("region" not in row or got.region == row["region"])
+        and ("detail" not in row or got.detail == row["detail"])
+    )
+
+
+def _issue16_scores(index: PlaceIndex) -> dict[str, tuple[int, int, list[str]]]:
+    """Per kind: (right, total, the misses as lines)."""
+    scores: dict[str, tuple[int, int, list[str]]] = {}
+    for kind in ISSUE16_KINDS:
+        items = [(r, understand(r["text"], index)) for r in _issue16_rows() if r["kind"] == kind]
+        misses = [
+            f"  {r['text']!r} (after {r.get('previous')}) -> {g.intent}/{g.detail} {g.lang} "
+            f"{_country_meant(r, g)} {g.region} {list(g.candidates)}"
+            for r, g in items
+            if not _issue16_ok(r, g)
+        ]
+        scores[kind] = (len(items) - len(misses), len(items), misses)
+    return scores
+
+
+def test_issue16_report(real_index: PlaceIndex, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a check: each kind's figure, shown with `pytest -s -k issue16_report`."""
+    scores = _issue16_scores(real_index)
+    with capsys.disabled():
+        print(f"\nissue16: {sum(t for _, t, _ in scores.values())} messages")
+        for kind, (right, total, _) in scores.items():
+            print(f"  {kind:<14} {right / total:6.1%} ({right} of {total})")
