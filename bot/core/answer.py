@@ -120,7 +120,7 @@ def respond_to_understood(
     text = understood.text
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
-    intent = understood.intent
+    intent: str = understood.intent
     if intent == "emergency" or (
         understood.detail in EMERGENCY_KINDS and understood.detail != "help"
     ):
@@ -132,6 +132,8 @@ def respond_to_understood(
     if pending and has_place and intent in ("advisory", "unknown"):
         intent = pending  # "c'est dangereux ?" → "Quel pays ?" → "Mali"
     state = replace(state, pending_intent=None, pending_at=None)
+    if intent == "situation":
+        intent = "advisory"  # the card and its latest alerts, until the situation has its own
 
     if intent == "emergency":
         return emergency_reply(understood, knowledge, t, state, now=now)
@@ -162,7 +164,7 @@ def respond_to_understood(
     if intent == "unsubscribe":
         return unsubscribe_question(understood.country, knowledge, t, state)
     code, region = understood.country, understood.region
-    if code is None and state.last_country:
+    if code is None and state.last_country and understood.follows_up:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
     if code is None:
         question = t._("Which country do you mean? Write its name, or a city.")

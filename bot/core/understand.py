@@ -12,12 +12,17 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+# Re-exported (`as`): the modules that read the intents here keep working.
+from bot.core.intents import EMERGENCY_KINDS as EMERGENCY_KINDS
+from bot.core.intents import INTENTS as INTENTS
+from bot.core.intents import SITUATION_KINDS as SITUATION_KINDS
+from bot.core.intents import SMALLTALK_KINDS as SMALLTALK_KINDS
+from bot.core.intents import Intent as Intent
 from bot.core.places import (
     COUNTRY,
     LANG_EN,
@@ -37,32 +42,6 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-class Intent(StrEnum):
-    """What a message asks (string-compatible: `Intent.ADVISORY == "advisory"`)."""
-
-    ADVISORY = "advisory"
-    HEALTH = "health"
-    ENTRY = "entry"
-    DEPARTURE = "departure"
-    CONTACTS = "contacts"
-    SUBSCRIBE = "subscribe"
-    UNSUBSCRIBE = "unsubscribe"
-    SUBSCRIPTIONS = "subscriptions"
-    HOTSPOTS = "hotspots"
-    LANGUAGE = "language"
-    HELP = "help"
-    UNKNOWN = "unknown"
-    EMERGENCY = "emergency"  # detail: the kind ("kidnapping", "robbery"… "help")
-    COMPARE = "compare"  # "X or Y": places holds both
-    ROUTE = "route"  # "from X to Y by road": detail is the means
-    BORDER = "border"  # "the X-Y border"
-    SMALLTALK = "smalltalk"  # detail: "thanks", "greeting", "ack", "bye"
-
-
-INTENTS = tuple(i.value for i in Intent)
-# Kinds of emergency and of small talk, most specific first (a tie goes to the first).
-EMERGENCY_KINDS = ("kidnapping", "assault", "robbery", "arrest", "passport", "injury", "help")
-SMALLTALK_KINDS = ("thanks", "bye", "greeting", "ack")
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 UNKNOWN = "unknown"
 # When two intents score the same, the more specific request wins.
@@ -72,6 +51,7 @@ _TIE_ORDER = (
     "subscribe",
     "language",
     "hotspots",
+    "situation",  # "Bamako airport?": the airport now, before how to leave by it
     "departure",
     "entry",
     "contacts",
@@ -89,7 +69,7 @@ class Understanding:
 
     text: str
     lang: str  # "en" | "fr"
-    intent: str  # one of INTENTS
+    intent: Intent  # a str too: `understood.intent == "advisory"`
     country: str | None  # ISO alpha-2, None when none or ambiguous
     region: str | None  # region_id
     place: str | None  # the words of the message that matched the place
@@ -100,7 +80,17 @@ class Understanding:
     # True when the place is not safe to answer on (a short typo, a name hiding another, two
     # plausible readings): `candidates` are then "did you mean…?" options, best first.
     uncertain: bool = False
-    detail: str | None = None  # emergency kind, small-talk kind, or a route's means
+    # emergency kind, situation kind, small-talk kind, or a route's means
+    detail: str | None = None
+    # Words that look like a place Vigie does not know ("is Zorgania safe?"): the reply asks
+    # where that is, and never falls back to the country talked about before.
+    unknown_place: str | None = None
+
+    @property
+    def follows_up(self) -> bool:
+        """Whether the message names no place at all, known or not, so that it may be about
+        the destination talked about before ("and the embassy?")."""
+        return not (self.country or self.candidates or self.unknown_place)
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
@@ -117,6 +107,7 @@ class Understanding:
             "places": list(self.places),
             "uncertain": self.uncertain,
             "detail": self.detail,
+            "unknown_place": self.unknown_place,
         }
 
 
@@ -255,6 +246,12 @@ _NEUTRAL = _VOCAB.neutral
 _SHORTHAND = _VOCAB.shorthand
 _CONTINENTS = _VOCAB.continents
 _CUES = _VOCAB.cues
+# Where a name Vigie does not know stands in a question about a place ([cues] unknown_place_*).
+_PLACE_BEFORE = _CUES.get("unknown_place_before", frozenset())
+_GOING = _CUES.get("unknown_place_going", frozenset())
+_SAFETY_AFTER = _CUES.get("unknown_place_then", frozenset())
+_QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}
+_NAME_THEN_VERB = _CUES.get("person_then", frozenset())
 _MEANS = _VOCAB.means
 
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
@@ -377,15 +374,19 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("emergency", EMERGENCY_KINDS)
     elif intent == "smalltalk":
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
+    elif intent == "situation":
+        detail = scored.first_kind("situation", SITUATION_KINDS)
     if choice is None:
         near: tuple[str, ...] = ()
+        unknown_place = None
         if intent in _ABOUT_A_PLACE:
             # "Mail safe?": no place, but a word one letter from one. Ask, never assume.
             near = near_misses(tokens, index, _PROTECTED)
+            unknown_place = _unknown_place(tokens, words, index)
         return Understanding(
             text,
             lang,
-            intent,
+            Intent(intent),
             None,
             None,
             None,
@@ -394,11 +395,12 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             continent,
             uncertain=bool(near),
             detail=detail,
+            unknown_place=unknown_place,
         )
     understood = Understanding(
         text,
         lang,
-        intent,
+        Intent(intent),
         choice.country,
         choice.region,
         choice.place,
@@ -496,7 +498,7 @@ def _about_both(
         region = lead.name.places[0].region  # "from Bamako to Dakar": Bamako's own advice
     return replace(
         understood,
-        intent=intent,
+        intent=Intent(intent),
         country=places[0],
         region=region,
         places=tuple(places),
@@ -537,6 +539,57 @@ def _unexplained(tokens: Sequence[Token], words: list[str]) -> int:
             continue
         count += 1
     return count
+
+
+def _unknown_place(tokens: Sequence[Token], words: list[str], index: PlaceIndex) -> str | None:
+    """The words where a place is named that Vigie does not know, if any ("is Zorgania safe?",
+    "c'est sûr à mbolorvo ?"): a name written with a capital, or an unknown word right after a
+    preposition of place or right before "safe" / "dangereux"."""
+    for k, (token, word) in enumerate(zip(tokens, words, strict=True)):
+        if not _unknown_word(token, word, index):
+            continue
+        before = _word_before_at(tokens, k)
+        after = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+        if token.capitalised:
+            if after in _NAME_THEN_VERB and k == 0:
+                continue  # "Marc est malade": a person
+            end = k + 1
+            while end < len(tokens) and _unknown_word(tokens[end], words[end], index):
+                end += 1
+            return " ".join(t.text for t in tokens[k:end])
+        if before in _PLACE_BEFORE or (
+            before in ("to", "") and k >= 2 and tokens[k - 2].norm in _GOING
+        ):
+            return token.text
+        if after in _SAFETY_AFTER and before in _QUESTION_START:
+            return token.text
+    return None
+
+
+def _unknown_word(token: Token, word: str, index: PlaceIndex) -> bool:
+    """A word that is none of ours, no everyday word and no known name: maybe a place."""
+    norm = token.norm
+    return (
+        bool(word)
+        and len(norm) >= 4
+        and token.text.isalpha()
+        and word not in _PROTECTED
+        and norm not in _PROTECTED
+        and norm not in _NEUTRAL
+        and norm not in index.common_words
+        and norm not in _SHORTHAND
+        and not _near_keyword(word)
+    )
+
+
+def _word_before_at(tokens: Sequence[Token], k: int) -> str:
+    """The word before token k, articles skipped; "à" kept apart from the article "a"."""
+    j = k - 1
+    while j >= 0 and tokens[j].norm in ("the", "le", "la", "les", "l"):
+        j -= 1
+    if j < 0:
+        return ""
+    return "à" if tokens[j].text.lower() == "à" else tokens[j].norm
 
 
 def _covered(matches: Sequence[PlaceMatch], size: int) -> list[bool]:
@@ -640,6 +693,11 @@ class _Scores:
             return None
         return max(kinds, key=lambda d: (kinds[d], -order.index(d) if d in order else -99))
 
+    def first_kind(self, intent: str, order: Sequence[str]) -> str | None:
+        """The first kind of `order` the message names for `intent`, whatever its weight."""
+        kinds = self.details.get(intent, {})
+        return next((kind for kind in order if kind in kinds), None)
+
 
 def _score(words: list[str], settings: frozenset[int] = frozenset()) -> _Scores:
     """Intent scores from the longest keyword phrases, and where each intent first appears."""
@@ -688,7 +746,11 @@ EMERGENCY_FIRST = 4.0
 # Intents about the destination itself: when a message asks two of these, the first one asked
 # is the question ("is it safe, and do I need a visa?").
 _TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
-_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency"}
+# …and the intents whose weak cue among other words asks nothing ("my phone network is slow").
+_PLACE_TOPICS = _TOPICS | {"situation"}
+_ABOUT_A_PLACE = _PLACE_TOPICS | {"subscribe", "unsubscribe", "emergency"}
+# Below this, the situation was only a family named ("is it safe for a family?").
+_SITUATION_MIN = 1.0
 _MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
 
 
@@ -743,13 +805,15 @@ def _decide(
         if len(strong) > 1:
             best = min(strong, key=lambda i: first[i])
             best_score = max(best_score, scores[best])
+    if best == "situation" and best_score < _SITUATION_MIN:
+        best, best_score = "advisory", best_score
     if best == "advisory" and not has_place:
         if many or present & _MANY_PLACES or _plural_pays(words):
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
     elif (
-        best in _TOPICS
+        best in _PLACE_TOPICS
         and not has_place
         and (
             best_score < 2

@@ -350,6 +350,15 @@ CASES = [
     ("how can i root an android phone", "unknown", "en", None, None, ()),
     ("thanks!", "smalltalk", "en", None, None, ()),
     ("merci beaucoup", "smalltalk", "fr", None, None, ()),
+    # Issue 16: the situation now, and medical emergencies.
+    ("pénurie d'essence Bamako", "situation", "fr", "ML", "bamako", ()),
+    ("les écoles sont-elles fermées à Bamako ?", "situation", "fr", "ML", "bamako", ()),
+    ("is Bamako airport open?", "situation", "en", "ML", "bamako", ()),
+    ("flights out of Bamako", "departure", "en", "ML", "bamako", ()),
+    ("is mexico city safe for a family with kids", "advisory", "en", "MX", None, ()),
+    ("I need a hospital in Marrakech, my son is very sick", "emergency", "en", "MA", None, ()),
+    ("hospital in Niamey", "health", "en", "NE", "niamey", ()),
+    ("yellow fever Mali", "health", "en", "ML", None, ()),
 ]
 
 
@@ -405,6 +414,7 @@ def test_as_json(index: PlaceIndex) -> None:
         "places": ["US"],
         "uncertain": False,
         "detail": None,
+        "unknown_place": None,
     }
     json.dumps(got.as_json())
 
