@@ -32,6 +32,7 @@ from bot.core.places import (
     PlaceMatch,
     after_preposition,
     find_places,
+    names_origin,
     near_misses,
     resolve_places,
 )
@@ -144,6 +145,7 @@ class Vocabulary:
     continents: dict[str, str]
     cues: dict[str, frozenset[str]]  # words that shape a question about two places
     means: dict[str, frozenset[str]]  # route means ("road", "bus"…) → their words
+    follow_up: frozenset[str] = frozenset()  # openings of a question about one more place
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -222,6 +224,7 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         continents={fold(k): v for k, v in data.get("continents", {}).items()},
         cues={k: word_set(data.get("cues", {}), k) for k in data.get("cues", {})},
         means={k: frozenset(fold(str(v)).split()) for k, v in data.get("means", {}).items()},
+        follow_up=frozenset(fold(str(p)) for p in data.get("follow_up", {}).get("phrases", [])),
     )
 
 
@@ -252,6 +255,8 @@ _GOING = _CUES.get("unknown_place_going", frozenset())
 _SAFETY_AFTER = _CUES.get("unknown_place_then", frozenset())
 _QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}
 _NAME_THEN_VERB = _CUES.get("person_then", frozenset())
+_FOLLOW_UP = _VOCAB.follow_up
+_QUESTION_OPENING = _CUES.get("question_opening", frozenset())
 _MEANS = _VOCAB.means
 
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
@@ -349,6 +354,7 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         unexplained=unexplained,
         many=continent_span is not None
         and not {t.norm for t in tokens[continent_span[0] : continent_span[1]]} & _SUBREGIONS,
+        asked="?" in text or bool(tokens) and tokens[0].norm in _QUESTION_OPENING,
     )
     if intent == "hotspots" and matches:
         # A continent named like a country ("America"), or a place inside the continent's phrase.
@@ -365,8 +371,13 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             if not (m.name.common and m.name.places[0].kind == COUNTRY)
             or after_preposition(m, tokens)
         ]
+    if intent == UNKNOWN and not matches and not scores and _follow_up_cue(tokens):
+        intent = "advisory"  # "what about Zorgania?": a place asked about, one we do not know
     if intent != "hotspots":
         continent = None
+    if matches and all(names_origin(m, tokens) for m in matches):
+        # "numéro de l'ambassade de France", "I'm a US citizen": whose, not where.
+        matches = []
     choice = resolve_places(matches, tokens, leaving=intent == "departure") if matches else None
     lang = _language(text, tokens, _covered(matches, len(tokens)), choice, matches)
     detail = None
@@ -376,6 +387,10 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
     elif intent == "situation":
         detail = scored.first_kind("situation", SITUATION_KINDS)
+        if detail is None:
+            # The kind inside a place's name: "Beirut airport still operating?"
+            every_word = [_keyword_form(t) for t in tokens]
+            detail = _score(every_word).first_kind("situation", SITUATION_KINDS)
     if choice is None:
         near: tuple[str, ...] = ()
         unknown_place = None
@@ -564,6 +579,18 @@ def _unknown_place(tokens: Sequence[Token], words: list[str], index: PlaceIndex)
         if after in _SAFETY_AFTER and before in _QUESTION_START:
             return token.text
     return None
+
+
+def _follow_up_cue(tokens: Sequence[Token]) -> bool:
+    """A short message that opens like a question about one more place ("what about X?", "et
+    X ?") and names something with a capital."""
+    norms = [t.norm for t in tokens]
+    opening = " ".join(norms[:2])
+    return (
+        len(tokens) <= 5
+        and (opening in _FOLLOW_UP or (bool(norms) and norms[0] in _FOLLOW_UP))
+        and any(t.capitalised for t in tokens[1:])
+    )
 
 
 def _unknown_word(token: Token, word: str, index: PlaceIndex) -> bool:
@@ -762,6 +789,7 @@ def _decide(
     has_place: bool,
     unexplained: int,
     many: bool = False,
+    asked: bool = True,
 ) -> str:
     """The intent: the best in-scope score unless an out-of-scope topic weighs as much.
 
@@ -807,6 +835,10 @@ def _decide(
             best_score = max(best_score, scores[best])
     if best == "situation" and best_score < _SITUATION_MIN:
         best, best_score = "advisory", best_score
+    elif best == "situation" and not has_place and (best_score < 3 or unexplained or not asked):
+        # "my phone network is slow", "my school bag is broken": a thing named, nothing asked
+        # about a place (a follow-up asks plainly: "and the schools?", "is there fuel?").
+        return UNKNOWN
     if best == "advisory" and not has_place:
         if many or present & _MANY_PLACES or _plural_pays(words):
             best = "hotspots"
