@@ -354,7 +354,7 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         unexplained=unexplained,
         many=continent_span is not None
         and not {t.norm for t in tokens[continent_span[0] : continent_span[1]]} & _SUBREGIONS,
-        asked="?" in text or bool(tokens) and tokens[0].norm in _QUESTION_OPENING,
+        asked="?" in text or (bool(tokens) and tokens[0].norm in _QUESTION_OPENING),
     )
     if intent == "hotspots" and matches:
         # A continent named like a country ("America"), or a place inside the continent's phrase.
