@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -11,7 +12,16 @@ from typing import Any
 import pytest
 from babel import Locale
 
-from bot.core.places import PlaceIndex, RegionName, build_place_index, iso_codes
+from bot.core.answer import Knowledge, respond_to_text
+from bot.core.places import (
+    AREAS,
+    PlaceIndex,
+    RegionName,
+    build_place_index,
+    iso_codes,
+    names_in_area,
+)
+from bot.core.reply import Reply, UserState
 from bot.core.understand import (
     INTENTS,
     Understanding,
@@ -633,3 +643,101 @@ def test_issue16_report(real_index: PlaceIndex, capsys: pytest.CaptureFixture[st
         print(f"\nissue16: {sum(t for _, t, _ in scores.values())} messages")
         for kind, (right, total, _) in scores.items():
             print(f"  {kind:<14} {right / total:6.1%} ({right} of {total})")
+
+
+# Floors per kind of the issue-16 set, a little under the figures reached (before the fixes:
+# situation 0 %, medical 6 %, unknown places 23 %, regions 48 %, flags 0 %, names two countries
+# share 38 %, consulates 67 %, personas 0 %; after: 100 % each).
+ISSUE16_FLOORS = {
+    "situation": 0.95,
+    "medical": 0.95,
+    "unknown_place": 0.95,
+    "region": 0.95,
+    "flag": 0.9,
+    "ambiguous": 0.9,
+    "consulate": 0.9,
+    "persona": 0.9,
+}
+
+
+def test_issue16_set_each_kind(real_index: PlaceIndex) -> None:
+    assert len(_issue16_rows()) >= 150
+    failures = []
+    for kind, (right, total, misses) in _issue16_scores(real_index).items():
+        if right / total < ISSUE16_FLOORS[kind]:
+            failures.append(f"{kind}: {len(misses)} misses of {total}\n" + "\n".join(misses))
+    assert not failures, "\n".join(failures)
+
+
+NOW = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+
+
+def _turn(knowledge: Knowledge, text: str, state: UserState) -> Reply:
+    return respond_to_text(text, state, knowledge, telegram_lang="en", now=NOW)
+
+
+def test_after_mali_a_region_elsewhere_is_answered_for_its_own_country(
+    knowledge: Knowledge,
+) -> None:
+    mali = _turn(knowledge, "Is Mali safe?", UserState(lang="en"))
+    assert mali.state.last_country == "ML"
+    for text, country in (
+        ("is Tigray safe?", "ET"),
+        ("is Sinaloa safe?", "MX"),
+        ("🇹🇭 safe?", "TH"),
+        ("is Hat Yai safe?", "TH"),
+        ("Bodrum", "TR"),
+    ):
+        assert _turn(knowledge, text, mali.state).state.last_country == country, text
+
+
+def test_after_mali_a_place_vigie_does_not_know_is_asked_about(knowledge: Knowledge) -> None:
+    mali = _turn(knowledge, "Is Mali safe?", UserState(lang="en"))
+    reply = _turn(knowledge, "is Zorgania safe?", mali.state)
+    assert reply.unmatched == "place"
+    assert "Mali" not in reply.text
+    assert _turn(knowledge, "and the embassy?", mali.state).state.last_country == "ML"
+
+
+def test_a_name_two_countries_share_is_asked_about(knowledge: Knowledge) -> None:
+    reply = _turn(knowledge, "is Balochistan safe?", UserState(lang="en"))
+    picks = {b.data for row in reply.buttons for b in row}
+    assert any(":PK:" in d for d in picks) and any(":IR:" in d for d in picks), picks
+
+
+def test_a_medical_emergency_is_an_emergency(index: PlaceIndex) -> None:
+    for text in (
+        "urgence médicale à Bamako, ma fille a beaucoup de fièvre",
+        "I need a hospital in Marrakech, my son is very sick",
+        "snake bite in Kenya, what do I do",
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail) == ("emergency", "medical"), text
+    assert read("what vaccines do I need for Mali", index).intent == "health"
+    assert read("ambulance number in Kenya", index).intent == "contacts"
+
+
+def test_situation_kinds_go_from_the_thing_named_to_the_family_to_what_to_do(
+    index: PlaceIndex,
+) -> None:
+    for text, kind in (
+        ("fuel shortage Bamako", "fuel"),
+        ("les écoles sont-elles fermées à Bamako ?", "schools"),
+        ("we are a family in Bamako, is the airport open?", "airport"),
+        ("Nous sommes une famille française à Bamako, que devons-nous faire ?", "family"),
+        ("I'm in Bamako, what now?", "what_to_do"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail, got.country) == ("situation", kind, "ML"), text
+
+
+def test_areas_named_in_regional_advice_are_places_of_their_country() -> None:
+    assert names_in_area(
+        "southern Songkhla province: Hat Yai city; east of Highways 408 and 4113, including Sakom"
+    ) == ["Songkhla", "Hat Yai", "Sakom"]
+    assert names_in_area("Gracias a Dios Department") == ["Gracias a Dios"]
+    index = build_place_index(
+        [RegionName("HN", AREAS, ("Gracias a Dios Department", "the Honduras border"))]
+    )
+    got = read("is Gracias a Dios safe?", index)
+    assert (got.country, got.region) == ("HN", None)
