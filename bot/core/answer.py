@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -31,6 +30,7 @@ from bot.core.render import (
     strip_tags,
 )
 from bot.core.reply import Action, Button, Mode, Reply, Scope, Subscription, UserState
+from bot.core.textnorm import strip_accents
 from bot.core.two_places import render_border, render_compare, render_route
 from bot.core.understand import Understanding, understand
 from bot.i18n import N_, Lang, Tr, normalise_lang, tr
@@ -904,8 +904,7 @@ def respond_to_location(
 
 
 def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in strip_accents(name.lower()) if c.isalnum())
 
 
 def region_listing(advisory: Advisory, town: str) -> str | None:
