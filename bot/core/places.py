@@ -61,9 +61,6 @@ MAX_FUZZY_WORDS = 3
 # A town this big is a place before it is a word ("Boston", "Shanghai", "Tripoli"), unless
 # aliases.toml lists it among the everyday words ("Nice", "Reading", "Van").
 MAJOR_TOWN = 300_000
-_ARTICLES = frozenset({"the", "la", "le", "les", "l"})
-# Arabic articles: "Al Ain" run together is the name Alain.
-_NOT_RUN_TOGETHER = frozenset({"al", "el", "as", "an", "ad", "at", "ar", "az", "ash", "ath"})
 # The words around a name that say how it is meant: [places] in data/vocabulary.toml.
 VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "data" / "vocabulary.toml"
 _WORDS: dict[str, str] = tomllib.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))["places"]
@@ -84,6 +81,9 @@ _MISSION_BEFORE = _words("mission_before")
 _ORIGIN_ONLY_AFTER = _words("origin_only_after")
 _GENERIC_AREAS = _words("generic_areas")
 _AREA_WORDS = _words("area_words")
+_ARTICLES = _words("articles")
+_NOT_RUN_TOGETHER = _words("not_run_together")
+_NAME_LINKS = _words("name_links")
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,8 +502,6 @@ _REGION_WORDS = re.compile(
 _AREA_BREAKS = re.compile(
     r"[,;:()/–—\[\]]|\b(?:and|or|et|ou|including|excluding|except|excepting|notably|such as)\b"
 )
-# Lower-case words inside a name: "Gracias a Dios", "San Cristobal de las Casas".
-_NAME_LINKS = frozenset({"de", "del", "la", "las", "los", "el", "al", "du", "des", "a", "da", "do"})
 
 
 def names_in_area(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,11 +37,6 @@ from bot.core.places import (
     resolve_places,
 )
 from bot.core.textnorm import Token, fold, fold_word, split_words, tokenize
-
-
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 UNKNOWN = "unknown"
@@ -146,6 +141,7 @@ class Vocabulary:
     cues: dict[str, frozenset[str]]  # words that shape a question about two places
     means: dict[str, frozenset[str]]  # route means ("road", "bus"…) → their words
     follow_up: frozenset[str] = frozenset()  # openings of a question about one more place
+    reading: dict[str, frozenset[str]] = field(default_factory=dict)  # [reading] word lists
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -225,6 +221,8 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         cues={k: word_set(data.get("cues", {}), k) for k in data.get("cues", {})},
         means={k: frozenset(fold(str(v)).split()) for k, v in data.get("means", {}).items()},
         follow_up=frozenset(fold(str(p)) for p in data.get("follow_up", {}).get("phrases", [])),
+        # Written folded already ("à" apart from "a"): split, not folded again.
+        reading={k: frozenset(str(v).split()) for k, v in data.get("reading", {}).items()},
     )
 
 
@@ -249,6 +247,7 @@ _NEUTRAL = _VOCAB.neutral
 _SHORTHAND = _VOCAB.shorthand
 _CONTINENTS = _VOCAB.continents
 _CUES = _VOCAB.cues
+_READING = _VOCAB.reading
 # Where a name Vigie does not know stands in a question about a place ([cues] unknown_place_*).
 _PLACE_BEFORE = _CUES.get("unknown_place_before", frozenset())
 _GOING = _CUES.get("unknown_place_going", frozenset())
@@ -257,14 +256,16 @@ _QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}
 _NAME_THEN_VERB = _CUES.get("person_then", frozenset())
 _FOLLOW_UP = _VOCAB.follow_up
 _QUESTION_OPENING = _CUES.get("question_opening", frozenset())
+_ARTICLES = _READING["articles"]
+_PLURAL_PAYS = _READING["plural_pays"]
 _MEANS = _VOCAB.means
 
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
 # countries only when the message asks for one.
-_SUBREGIONS = frozenset({"sahel", "maghreb"})
+_SUBREGIONS = _READING["subregions"]
 # A question about one's own state ("what am I…", "which do I…"), not a request.
-_STATE_QUESTION = frozenset({"what", "which", "quels", "quelles", "quoi", "lesquels", "list"})
-_FOR_ME = frozenset({"am", "do", "my", "suis", "mes", "je"})
+_STATE_QUESTION = _READING["state_question"]
+_FOR_ME = _READING["for_me"]
 
 
 _VOCABULARY = frozenset(_KEYWORD_LANG) | frozenset(
@@ -495,7 +496,7 @@ def _two_places(
 def _word_before(tokens: Sequence[Token], match: PlaceMatch) -> str:
     """The word before a place, articles skipped ("du Maroc à la Mauritanie")."""
     k = match.start - 1
-    while k >= 0 and tokens[k].norm in ("the", "le", "la", "les", "l"):
+    while k >= 0 and tokens[k].norm in _ARTICLES:
         k -= 1
     return tokens[k].norm if k >= 0 else ""
 
@@ -612,7 +613,7 @@ def _unknown_word(token: Token, word: str, index: PlaceIndex) -> bool:
 def _word_before_at(tokens: Sequence[Token], k: int) -> str:
     """The word before token k, articles skipped; "à" kept apart from the article "a"."""
     j = k - 1
-    while j >= 0 and tokens[j].norm in ("the", "le", "la", "les", "l"):
+    while j >= 0 and tokens[j].norm in _ARTICLES:
         j -= 1
     if j < 0:
         return ""
@@ -657,13 +658,13 @@ def _keyword_words(tokens: Sequence[Token], in_place: list[bool], index: PlaceIn
 
 # Verbs of reported speech: "the embassy said I need a visa" asks about the visa, not the
 # embassy, so a keyword right before one (pronouns and "a" allowed between) is not counted.
-_REPORTING = frozenset({"said", "says", "told", "tells", "dit", "disent", "dire", "disait"})
-_REPORTING_GAP = frozenset({"me", "us", "them", "him", "her", "m", "nous", "a", "ont", "leur"})
+_REPORTING = _READING["reporting"]
+_REPORTING_GAP = _READING["reporting_gap"]
 
 
 # A noun before one of these names a neighbourhood ("the airport area", "hospital district"):
 # where a question is about, not a request of its own (danger words keep their sense).
-_AREAS = _set("area areas district districts neighbourhood neighborhood neighbourhoods")
+_AREAS = _READING["areas"]
 
 
 def _reported(words: list[str], end: int) -> bool:
@@ -678,15 +679,9 @@ def _reported(words: list[str], end: int) -> bool:
 
 # Out-of-scope words that are also where a traveller is: after a preposition of place ("near
 # my hotel", "from the hotel", "à l'hôtel") they set the scene and ask nothing.
-_SETTINGS = _set(
-    """hotel hotels hostel hostels restaurant restaurants resto beach plage museum musee bar bars
-    airbnb auberge maquis market marche mall"""
-)
-_SETTING_PREPOSITIONS = _set(
-    """in at from near inside outside into around behind opposite by à depuis dans pres devant
-    derriere vers chez"""
-)
-_SETTING_DETERMINERS = _set("the my our this that a l le la les mon ma notre cet cette de du d")
+_SETTINGS = _READING["settings"]
+_SETTING_PREPOSITIONS = _READING["setting_prepositions"]
+_SETTING_DETERMINERS = _READING["setting_determiners"]
 
 
 def _settings(tokens: Sequence[Token], words: list[str]) -> frozenset[int]:
@@ -778,7 +773,7 @@ _PLACE_TOPICS = _TOPICS | {"situation"}
 _ABOUT_A_PLACE = _PLACE_TOPICS | {"subscribe", "unsubscribe", "emergency"}
 # Below this, the situation was only a family named ("is it safe for a family?").
 _SITUATION_MIN = 1.0
-_MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
+_MANY_PLACES = _READING["many_places"]
 
 
 def _decide(
@@ -863,10 +858,7 @@ def _decide(
 
 def _plural_pays(words: list[str]) -> bool:
     """Whether "pays" is plural here ("quels pays", "les pays"), French having one form."""
-    return any(
-        w == "pays" and k > 0 and words[k - 1] in ("quels", "les", "des", "ces", "aux")
-        for k, w in enumerate(words)
-    )
+    return any(w == "pays" and k > 0 and words[k - 1] in _PLURAL_PAYS for k, w in enumerate(words))
 
 
 def _continent(tokens: Sequence[Token]) -> tuple[str | None, tuple[int, int] | None]:
