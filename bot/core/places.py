@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -486,7 +487,13 @@ def build_place_index(
         for word in words
         if code in codes
     }
-    return PlaceIndex(entries, targets, common_words, regions, demonyms)
+    index = PlaceIndex(entries, targets, common_words, regions, demonyms)
+    # The index lives as long as the process and is only read: moved out of the collector's
+    # generations, its hundred thousand objects are no longer scanned at each full collection
+    # (a 4 ms pause in one message of a hundred otherwise). Acyclic, it is still freed when
+    # replaced.
+    gc.freeze()
+    return index
 
 
 _REGION_WORDS = re.compile(
