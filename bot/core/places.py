@@ -38,6 +38,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "places"
 CITIES_PATH = DATA_DIR / "cities.tsv"
 ALIASES_PATH = DATA_DIR / "aliases.toml"
 PROVINCES_PATH = DATA_DIR / "provinces.toml"
+SUBDIVISIONS_PATH = DATA_DIR / "subdivisions.tsv"
 
 ENGLISH_LOCALES = ("en", "en_001", "en_GB", "en_US", "en_CA", "en_AU", "en_IN")
 FRENCH_LOCALES = ("fr", "fr_CA", "fr_BE", "fr_CH")
@@ -82,6 +83,8 @@ _MISSION_BEFORE = _words("mission_before")
 _ORIGIN_ONLY_AFTER = _words("origin_only_after")
 _GENERIC_AREAS = _words("generic_areas")
 _AREA_WORDS = _words("area_words")
+# Words that only say what kind of area a name is, or where in it (for the build tools too).
+GENERIC_AREA_WORDS = _AREA_WORDS | _GENERIC_AREAS
 _ARTICLES = _words("articles")
 _NOT_RUN_TOGETHER = _words("not_run_together")
 _NAME_LINKS = _words("name_links")
@@ -193,18 +196,7 @@ class PlaceIndex:
         self.regions = regions
         # "thai", "malien": a country named by its adjective, read only where a border is asked.
         self.demonyms = demonyms or {}
-        # Typo targets under each of their one-letter deletions (as in SymSpell): a word one
-        # edit away shares a key with its target, so the look-up needs no scan.
-        near: dict[str, list[str]] = {}
-        far: dict[tuple[int, int], list[str]] = {}
-        for key in sorted(fuzzy):
-            for variant in _deletions(key) | {key}:
-                near.setdefault(variant, []).append(key)
-            if fuzzy_budget(key) == 2:
-                for length in range(len(key) - 2, len(key) + 3):
-                    far.setdefault((key.count(" "), length), []).append(key)
-        self._near = near
-        self._far = far
+        self._fuzzy = tuple(sorted(fuzzy))
         longest: dict[str, int] = {}
         for key in names:
             words = key.count(" ") + 1
@@ -212,6 +204,24 @@ class PlaceIndex:
             if longest.get(first, 0) < words:
                 longest[first] = words
         self._longest = longest
+
+    @functools.cached_property
+    def _typo_targets(
+        self,
+    ) -> tuple[dict[str, list[str]], dict[tuple[int, int], list[str]]]:
+        """Typo targets under each of their one-letter deletions (as in SymSpell): a word one
+        edit away shares a key with its target, so the look-up needs no scan; and the targets
+        of two edits by length. Built at the first typo, not at start-up."""
+        near: dict[str, list[str]] = {}
+        far: dict[tuple[int, int], list[str]] = {}
+        for key in self._fuzzy:
+            for variant in _deletions(key) | {key}:
+                near.setdefault(variant, []).append(key)
+            if fuzzy_budget(key) == 2:
+                for length in range(len(key) - 2, len(key) + 3):
+                    far.setdefault((key.count(" "), length), []).append(key)
+        gc.freeze()  # read-only from now on, like the index (see build_place_index)
+        return near, far
 
     def __len__(self) -> int:
         return len(self.names)
@@ -251,8 +261,9 @@ class PlaceIndex:
         budget = fuzzy_budget(query)
         if budget == 0:
             return [], 0
+        near_targets, far_targets = self._typo_targets
         candidates = {
-            key for variant in _deletions(query) | {query} for key in self._near.get(variant, ())
+            key for variant in _deletions(query) | {query} for key in near_targets.get(variant, ())
         }
         near = sorted(
             key
@@ -261,7 +272,7 @@ class PlaceIndex:
         )
         if near or budget < 2:
             return near, 1
-        pool = self._far.get((query.count(" "), len(query)), ())
+        pool = far_targets.get((query.count(" "), len(query)), ())
         hits = process.extract(
             query, pool, scorer=OSA.distance, score_cutoff=2, limit=None, processor=None
         )
@@ -297,6 +308,7 @@ def build_place_index(
     cities_path: Path | None = None,
     aliases_path: Path | None = None,
     provinces_path: Path | None = None,
+    subdivisions_path: Path | None = None,
 ) -> PlaceIndex:
     """Index every place name: CLDR countries and their flags, aliases, cities, provinces and
     resorts, the given regions and the areas the governments name."""
@@ -401,6 +413,13 @@ def build_place_index(
                 area_keys.discard(fold(name))
                 if len(fold(name).replace(" ", "")) >= 6:
                     fuzzy_keys.add(fold(name))
+    for line in (subdivisions_path or SUBDIVISIONS_PATH).read_text(encoding="utf-8").split("\n"):
+        name, _, code = line.partition("\t")
+        if code and not line.startswith(("#", "name\t")):
+            key = fold(name)
+            if key not in drafts:  # a name known otherwise keeps its meaning
+                add(name, Place(code, None, PROVINCE))
+                area_keys.add(key)  # one word ("Guerrero") may be a surname: it needs a cue
     region_countries = {country for country, _ in region_keys}
     for row in _read_cities(cities_path or CITIES_PATH):
         name, country, population, capital, alternates, french = row
