@@ -249,7 +249,8 @@ _CONTINENTS = _VOCAB.continents
 _CUES = _VOCAB.cues
 _READING = _VOCAB.reading
 # Where a name Vigie does not know stands in a question about a place ([cues] unknown_place_*).
-_PLACE_BEFORE = _CUES.get("unknown_place_before", frozenset())
+# Folded, "à" would be the article "a": it is told apart by _word_before_at().
+_PLACE_BEFORE = (_CUES.get("unknown_place_before", frozenset()) - {"a"}) | {"à"}
 _GOING = _CUES.get("unknown_place_going", frozenset())
 _SAFETY_AFTER = _CUES.get("unknown_place_then", frozenset())
 _QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}

@@ -344,11 +344,10 @@ def subdivisions() -> list[tuple[str, str]]:
     """(name, country) of every first-level subdivision worth indexing, sorted."""
     import pycountry  # a maintainer's dependency only
 
+    from bot.core.places import GENERIC_AREA_WORDS as GENERIC
     from bot.core.places import build_place_index
     from bot.core.textnorm import fold
     from bot.core.understand import vocabulary
-
-    from bot.core.places import GENERIC_AREA_WORDS as GENERIC
 
     index = build_place_index()
     iso = _iso_codes()
@@ -371,7 +370,7 @@ def subdivisions() -> list[tuple[str, str]]:
             continue  # "Somali" is one letter from Somalia; "Centre", "North-West" name nothing
         found.setdefault(key, set()).add((name, item.country_code))
     rows = []
-    for key, places in found.items():
+    for places in found.values():
         if len({country for _, country in places}) > 1:
             print(f"two countries: {sorted(places)}", file=sys.stderr)
             continue

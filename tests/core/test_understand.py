@@ -741,3 +741,21 @@ def test_areas_named_in_regional_advice_are_places_of_their_country() -> None:
     )
     got = read("is Gracias a Dios safe?", index)
     assert (got.country, got.region) == ("HN", None)
+
+
+def test_a_place_vigie_does_not_know_is_reported_and_stops_a_follow_up(index: PlaceIndex) -> None:
+    got = read("is Zorgania safe?", index)
+    assert (got.country, got.unknown_place, got.follows_up) == (None, "Zorgania", False)
+    assert read("c'est sûr à mbolorvo ?", index).unknown_place == "mbolorvo"
+    assert read("what about Blorvania?", index).intent == "advisory"
+    for follow_up in ("and the embassy?", "is it safe at night?", "et les écoles ?"):
+        assert read(follow_up, index).follows_up, follow_up
+    # A person named at the start is no place: the follow-up stays possible.
+    assert read("Julie est très malade, que faire ?", index).follows_up
+
+
+def test_a_nationality_alone_names_no_destination(index: PlaceIndex) -> None:
+    got = read("numéro de l'ambassade de France", index)
+    assert (got.intent, got.country, got.follows_up) == ("contacts", None, True)
+    assert read("I'm a US citizen, do I need a visa?", index).country is None
+    assert read("Czech Republic passport rules", index).country == "CZ"
