@@ -30,7 +30,7 @@ from bot.core.render import (
     strip_tags,
 )
 from bot.core.reply import Action, Button, Mode, Reply, Scope, Subscription, UserState
-from bot.core.textnorm import strip_accents
+from bot.core.textnorm import split_words, strip_accents
 from bot.core.two_places import render_border, render_compare, render_route
 from bot.core.understand import Understanding, understand
 from bot.i18n import N_, Lang, Tr, normalise_lang, tr
@@ -90,8 +90,8 @@ def reply_language(
 
 def language_is_clear(understood: Understanding) -> bool:
     """A message says its language when it has words beyond a place name."""
-    words = re.findall(r"[^\W\d_]+", understood.text)
-    place_words = len(re.findall(r"[^\W\d_]+", understood.place or ""))
+    words = [w for w in split_words(understood.text) if not w.isdigit()]
+    place_words = sum(1 for w in split_words(understood.place or "") if not w.isdigit())
     return len(words) - place_words >= 2 or (understood.lang == "fr" and len(words) > place_words)
 
 
