@@ -21,6 +21,7 @@ from bot.core.places import (
     iso_codes,
     names_in_area,
 )
+from bot.core.render import MAX_MESSAGE, strip_tags
 from bot.core.reply import Reply, UserState
 from bot.core.understand import (
     INTENTS,
@@ -759,3 +760,19 @@ def test_a_nationality_alone_names_no_destination(index: PlaceIndex) -> None:
     assert (got.intent, got.country, got.follows_up) == ("contacts", None, True)
     assert read("I'm a US citizen, do I need a visa?", index).country is None
     assert read("Czech Republic passport rules", index).country == "CZ"
+
+
+def test_issue16_replies_fit_one_message_in_the_readers_language(knowledge: Knowledge) -> None:
+    """Each conversation of the set, answered as the bot would (after its previous country)."""
+    too_long, wrong_language = [], []
+    for row in _issue16_rows():
+        state = UserState(last_country=row.get("previous"))
+        reply = respond_to_text(row["text"], state, knowledge, telegram_lang=row["lang"], now=NOW)
+        # Telegram counts the text once its HTML is read, in UTF-16 code units.
+        size = len(strip_tags(reply.text).encode("utf-16-le")) // 2
+        if size > MAX_MESSAGE:
+            too_long.append(f"  {row['text']!r}: {size} characters")
+        if reply.lang != row["lang"]:
+            wrong_language.append(f"  {row['text']!r}: {reply.lang}")
+    assert not too_long, "\n".join(too_long)
+    assert not wrong_language, "\n".join(wrong_language)
