@@ -552,6 +552,13 @@ def names_in_area(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def area_names_place(area: str, place: str) -> bool:
+    """Whether a government's area ("southern Songkhla province: Hat Yai city; …") names the
+    place a message named ("hat yai", "Songkhla"): for telling a reader they are in it."""
+    key = fold(place)
+    return bool(key) and any(fold(name) == key for name in names_in_area(area))
+
+
 def _new_area_name(
     key: str, known: Sequence[Place], everyday: frozenset[str], countries: frozenset[str]
 ) -> bool:

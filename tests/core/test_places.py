@@ -13,6 +13,7 @@ from babel import Locale
 from bot.core.places import (
     CITIES_PATH,
     PlaceIndex,
+    area_names_place,
     build_place_index,
     find_places,
     fuzzy_budget,
@@ -483,3 +484,11 @@ def test_a_mission_says_whose_not_where(index: PlaceIndex) -> None:
     tokens = tokenize("numéro de l'ambassade de France")
     matches = find_places("numéro de l'ambassade de France", index)
     assert [names_origin(m, tokens) for m in matches] == [True]
+
+
+def test_an_area_names_the_place_a_message_named() -> None:
+    area = (
+        "southern Songkhla province: Hat Yai city; east of Highways 408 and 4113, including Sakom"
+    )
+    assert area_names_place(area, "hat yai") and area_names_place(area, "Songkhla")
+    assert not area_names_place(area, "Bangkok") and not area_names_place(area, "province")
