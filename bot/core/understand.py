@@ -3,7 +3,9 @@
 Intents are found by weighted keywords and phrases of both languages, matched on folded words
 with one typo allowed in words of five letters or more. A place with no other request means the
 travel advice for it; a place with an out-of-scope topic (weather, hotels, scores) is "unknown",
-the place still reported so that the reply can say what the bot does cover.
+the place still reported so that the reply can say what the bot does cover. A name Vigie does
+not know where a place is expected is reported too (unknown_place), so that the reply asks where
+it is rather than answering for the country talked about before.
 """
 
 from __future__ import annotations
@@ -830,7 +832,7 @@ def _decide(
             best = min(strong, key=lambda i: first[i])
             best_score = max(best_score, scores[best])
     if best == "situation" and best_score < _SITUATION_MIN:
-        best, best_score = "advisory", best_score
+        best = "advisory"
     elif best == "situation" and not has_place and (best_score < 3 or unexplained or not asked):
         # "my phone network is slow", "my school bag is broken": a thing named, nothing asked
         # about a place (a follow-up asks plainly: "and the schools?", "is there fuel?").
