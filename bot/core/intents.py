@@ -20,7 +20,7 @@ class Intent(StrEnum):
     SUBSCRIBE = "subscribe"
     UNSUBSCRIBE = "unsubscribe"
     SUBSCRIPTIONS = "subscriptions"
-    HOTSPOTS = "hotspots"
+    HOTSPOTS = "hotspots"  # detail: one of HOTSPOTS_KINDS
     LANGUAGE = "language"
     HELP = "help"
     UNKNOWN = "unknown"
@@ -47,6 +47,8 @@ EMERGENCY_KINDS = (
     "help",
 )
 SMALLTALK_KINDS = ("thanks", "bye", "greeting", "ack")
+# A list of places: the ones to avoid, or the safest ("which countries in Africa are safe?").
+HOTSPOTS_KINDS = ("dangerous", "safest")
 # Kinds of situation question; when a message names several, the first here is its detail (a
 # thing named beats "we are a family", which beats "what should we do").
 SITUATION_KINDS = (

@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 
 # Re-exported (`as`): the modules that read the intents here keep working.
 from bot.core.intents import EMERGENCY_KINDS as EMERGENCY_KINDS
+from bot.core.intents import HOTSPOTS_KINDS as HOTSPOTS_KINDS
 from bot.core.intents import INTENTS as INTENTS
 from bot.core.intents import SITUATION_KINDS as SITUATION_KINDS
 from bot.core.intents import SMALLTALK_KINDS as SMALLTALK_KINDS
@@ -259,6 +260,8 @@ _QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}
 _NAME_THEN_VERB = _CUES.get("person_then", frozenset())
 _FOLLOW_UP = _VOCAB.follow_up
 _QUESTION_OPENING = _CUES.get("question_opening", frozenset())
+_HOTSPOTS_SAFE = _CUES.get("hotspots_safe", frozenset())
+_HOTSPOTS_DANGER = _CUES.get("hotspots_danger", frozenset())
 _ARTICLES = _READING["articles"]
 _PLURAL_PAYS = _READING["plural_pays"]
 _MEANS = _VOCAB.means
@@ -389,6 +392,8 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("emergency", EMERGENCY_KINDS)
     elif intent == "smalltalk":
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
+    elif intent == "hotspots":
+        detail = _hotspots_kind(tokens)
     elif intent == "situation":
         detail = scored.first_kind("situation", SITUATION_KINDS)
         if detail is None:
@@ -583,6 +588,15 @@ def _unknown_place(tokens: Sequence[Token], words: list[str], index: PlaceIndex)
         if after in _SAFETY_AFTER and before in _QUESTION_START:
             return token.text
     return None
+
+
+def _hotspots_kind(tokens: Sequence[Token]) -> str:
+    """ "safest" when a list of places asks where it is safe ("which countries in Africa are
+    safe?"), else "dangerous" (the places to avoid)."""
+    norms = {t.norm for t in tokens}
+    if norms & _HOTSPOTS_SAFE and not norms & _HOTSPOTS_DANGER:
+        return "safest"
+    return "dangerous"
 
 
 def _follow_up_cue(tokens: Sequence[Token]) -> bool:

@@ -776,3 +776,15 @@ def test_issue16_replies_fit_one_message_in_the_readers_language(knowledge: Know
             wrong_language.append(f"  {row['text']!r}: {reply.lang}")
     assert not too_long, "\n".join(too_long)
     assert not wrong_language, "\n".join(wrong_language)
+
+
+def test_a_list_of_places_asks_for_the_safest_or_the_ones_to_avoid(index: PlaceIndex) -> None:
+    for text, kind in (
+        ("which countries in Africa are safe?", "safest"),
+        ("quels sont les pays les plus sûrs d'Afrique ?", "safest"),
+        ("most dangerous countries in Africa", "dangerous"),
+        ("least safe countries", "dangerous"),
+        ("où ne faut-il pas aller ?", "dangerous"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail) == ("hotspots", kind), text
