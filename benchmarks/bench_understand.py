@@ -2,8 +2,9 @@
 
 Prints the start-up time (importing the reader and building the place index, in fresh processes:
 the median of `--runs`), the latency of understand() over a mixed corpus (the labelled
-development set when present, plus generated messages in both languages) and the peak memory of
-the index build. It prints figures only: no pass or fail.
+development set and the issue-16 set when present, plus generated messages in both languages),
+in wall-clock and in CPU time, and the peak memory of the index build. It prints figures only:
+no pass or fail.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DEVSET = ROOT / "tests" / "understand" / "devset.jsonl"
+ISSUE16 = ROOT / "tests" / "understand" / "issue16.jsonl"
 TEMPLATES = (
     "is {p} safe?",
     "Is it safe to travel to {p} right now",
@@ -87,9 +89,10 @@ FIXED = (
 def corpus() -> list[str]:
     """The development set's messages (if present) and generated ones, shuffled."""
     messages: list[str] = []
-    if DEVSET.exists():
-        with DEVSET.open(encoding="utf-8") as handle:
-            messages += [json.loads(line)["text"] for line in handle if line.strip()]
+    for labelled in (DEVSET, ISSUE16):
+        if labelled.exists():
+            with labelled.open(encoding="utf-8") as handle:
+                messages += [json.loads(line)["text"] for line in handle if line.strip()]
     messages += [t.format(p=p) for t, p in itertools.product(TEMPLATES, PLACES)]
     messages += FIXED
     random.Random(7).shuffle(messages)
@@ -176,6 +179,17 @@ def main() -> int:
         index = build_place_index(regions)
         builds.append(1000 * (time.perf_counter() - begin))
 
+    from bot.datafiles.files import read_all
+    from bot.knowledge import region_names
+
+    real = tuple(region_names({a.code: a for a in read_all(ROOT / "data", None)}))
+    real_builds = []
+    for _ in range(4):
+        gc.collect()
+        begin = time.perf_counter()
+        build_place_index(real)
+        real_builds.append(1000 * (time.perf_counter() - begin))
+
     messages = corpus()
     latencies: list[float] = []
     for text in messages:  # the first pass: caches as cold as at start-up
@@ -187,6 +201,13 @@ def main() -> int:
         begin = time.perf_counter_ns()
         understand(text, index)
         warm.append((time.perf_counter_ns() - begin) / 1e6)
+    # The CPU this process spent on each message: on a machine other processes share, a wall
+    # clock p99 also counts the moments the scheduler ran someone else (4 ms slices).
+    cpu: list[float] = []
+    for text in messages:
+        begin = time.process_time_ns()
+        understand(text, index)
+        cpu.append((time.process_time_ns() - begin) / 1e6)
 
     gc.collect()
     tracemalloc.start()
@@ -226,9 +247,18 @@ def main() -> int:
         f"index build again      {min(builds):>7.1f} ms best, "
         f"{statistics.median(builds):.1f} ms median of {len(builds)} (Babel data loaded)"
     )
+    print(
+        f"index build, data/     {min(real_builds):>7.1f} ms best, "
+        f"{statistics.median(real_builds):.1f} ms median (every curated region and every area "
+        f"the governments name: {sum(len(r.names) for r in real)} names)"
+    )
     print(f"messages               {len(messages):>10,}")
     print(f"  {'latency, ms':<19}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}{'mean':>8}")
-    for label, values in (("first pass", latencies), ("second pass", warm)):
+    for label, values in (
+        ("first pass", latencies),
+        ("second pass", warm),
+        ("again, CPU time", cpu),
+    ):
         print(
             f"  {label:<19}{percentile(values, 0.50):>8.3f}{percentile(values, 0.95):>8.3f}"
             f"{percentile(values, 0.99):>8.3f}{max(values):>8.3f}"

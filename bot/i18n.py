@@ -16,7 +16,6 @@ import datetime as dt
 import gettext
 import io
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -27,6 +26,8 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from bot.core.textnorm import strip_accents
 
 DOMAIN = "vigie"
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
@@ -272,9 +273,7 @@ def country_de(code: str, lang: str) -> str:
 
 def collation_key(text: str) -> tuple[str, str]:
     """A sort key that folds accents and case first, then breaks ties on the exact text."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return folded, text
+    return strip_accents(text).casefold(), text
 
 
 @lru_cache(maxsize=8192)

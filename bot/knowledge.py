@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from bot.core.answer import Knowledge
 from bot.core.model import Advisory
-from bot.core.places import PlaceIndex, RegionName, build_place_index
+from bot.core.places import AREAS, PlaceIndex, RegionName, build_place_index
 from bot.datafiles.files import read_levels
 from bot.store.advisories import data_version, generation, load_advisories
 from bot.store.sync_state import last_checks
@@ -72,8 +72,9 @@ def continents() -> dict[str, frozenset[str]]:
 
 
 def region_names(advisories: dict[str, Advisory]) -> list[RegionName]:
-    """Every curated region, with its names and aliases, for the place index."""
-    return [
+    """Every curated region, with its names and aliases, and for each destination the areas its
+    governments name in their regional advice (region_id AREAS), for the place index."""
+    names = [
         RegionName(
             country=advisory.code,
             region_id=region.id,
@@ -82,6 +83,18 @@ def region_names(advisories: dict[str, Advisory]) -> list[RegionName]:
         for advisory in advisories.values()
         for region in advisory.regions
     ]
+    for code in sorted(advisories):
+        areas = tuple(
+            dict.fromkeys(
+                area
+                for source in advisories[code].sources
+                for advice in source.regions
+                for area in advice.areas
+            )
+        )
+        if areas:
+            names.append(RegionName(country=code, region_id=AREAS, names=areas))
+    return names
 
 
 CHECKS_TTL = 60.0  # seconds between reads of when the officials were last checked

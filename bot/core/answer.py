@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import ParamSpec
@@ -19,6 +18,7 @@ from bot.core.emergency import (
     render_emergency,
     render_emergency_without_place,
 )
+from bot.core.intents import Intent
 from bot.core.model import SECTIONS, Advisory, SourceInfo
 from bot.core.places import PlaceIndex
 from bot.core.render import (
@@ -45,7 +45,7 @@ from bot.core.reply import (
     UserState,
 )
 from bot.core.situation import SITUATION_KINDS, render_situation, situation_buttons
-from bot.core.textnorm import fold
+from bot.core.textnorm import fold, split_words, strip_accents
 from bot.core.two_places import render_border, render_compare, render_route
 from bot.core.typography import typeset
 from bot.core.understand import Understanding, load_vocabulary, understand
@@ -138,8 +138,8 @@ def reply_language(
 
 def language_is_clear(understood: Understanding) -> bool:
     """A message says its language when it has words beyond a place name."""
-    words = re.findall(r"[^\W\d_]+", understood.text)
-    place_words = len(re.findall(r"[^\W\d_]+", understood.place or ""))
+    words = [w for w in split_words(understood.text) if not w.isdigit()]
+    place_words = sum(1 for w in split_words(understood.place or "") if not w.isdigit())
     return len(words) - place_words >= 2 or (understood.lang == "fr" and len(words) > place_words)
 
 
@@ -169,7 +169,7 @@ def respond_to_understood(
     intent's answer is registered below (`answers_message`, `answers_place`)."""
     lang = reply_language(state, understood, telegram_lang)
     t = tr(lang)
-    intent = understood.intent
+    intent: str = understood.intent
     if intent == "emergency" or (
         understood.detail in EMERGENCY_KINDS and understood.detail != "help"
     ):
@@ -181,7 +181,7 @@ def respond_to_understood(
     if pending and has_place and intent in ("advisory", "unknown"):
         # "c'est dangereux ?" → "Quel pays ?" → "Mali"; the question's detail kept with it
         intent, _, detail = pending.partition(":")
-        understood = replace(understood, intent=intent, detail=detail or understood.detail)
+        understood = replace(understood, intent=Intent(intent), detail=detail or understood.detail)
     state = replace(state, pending_intent=None, pending_at=None)
     question = Question(
         intent,
@@ -223,7 +223,7 @@ def respond_to_understood(
     ):
         return where_are_you_reply(t, state, now)
     code, region = understood.country, understood.region
-    if code is None and state.last_country:
+    if code is None and state.last_country and understood.follows_up:
         code, region = state.last_country, None  # a follow-up: "and the embassy?"
     if code is None:
         text = t._("Which country do you mean? Write its name, or a city.")
@@ -1362,8 +1362,7 @@ def respond_to_location(
 
 
 def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in strip_accents(name.lower()) if c.isalnum())
 
 
 def region_listing(advisory: Advisory, town: str) -> str | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import cache
 
 from babel import Locale
 
+from bot.core.textnorm import strip_accents
+
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+    return strip_accents(text.lower()).replace("’", "'")
 
 
 @cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,7 @@ from babel import Locale
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.textnorm import Token, fold, fold_word, tokenize
+from bot.core.textnorm import Token, flag_of, fold, fold_word, tokenize
 
 
 def _set(text: str) -> frozenset[str]:
@@ -36,6 +37,8 @@ def _set(text: str) -> frozenset[str]:
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "places"
 CITIES_PATH = DATA_DIR / "cities.tsv"
 ALIASES_PATH = DATA_DIR / "aliases.toml"
+PROVINCES_PATH = DATA_DIR / "provinces.toml"
+SUBDIVISIONS_PATH = DATA_DIR / "subdivisions.tsv"
 
 ENGLISH_LOCALES = ("en", "en_001", "en_GB", "en_US", "en_CA", "en_AU", "en_IN")
 FRENCH_LOCALES = ("fr", "fr_CA", "fr_BE", "fr_CH")
@@ -51,6 +54,8 @@ COUNTRY = 0
 REGION = 1
 CAPITAL = 2
 CITY = 3
+# A province, a resort or an area a government names, with no advice of Vigie's own.
+PROVINCE = 4
 
 # Cities this big (and every capital) are also found with a typo; smaller ones only exactly.
 FUZZY_MIN_POPULATION = 500_000
@@ -58,54 +63,44 @@ MAX_FUZZY_WORDS = 3
 # A town this big is a place before it is a word ("Boston", "Shanghai", "Tripoli"), unless
 # aliases.toml lists it among the everyday words ("Nice", "Reading", "Van").
 MAJOR_TOWN = 300_000
-_ARTICLES = frozenset({"the", "la", "le", "les", "l"})
-# Arabic articles: "Al Ain" run together is the name Alain.
-_NOT_RUN_TOGETHER = frozenset({"al", "el", "as", "an", "ad", "at", "ar", "az", "ash", "ath"})
-# A determiner that makes the next word an everyday noun: "une réunion", "a nice day".
-_DETERMINERS = _set(
-    """a an une un my mon ma mes your votre vos ton ta tes this these that ce cet cette ces some
-    quelques our notre nos their leur leurs his her son sa ses every each chaque very so too
-    really tres si trop quite pretty any no aucun aucune"""
-)
-_LOCATIVE = _set(
-    """in at inside near around across throughout within into to visit visiting for towards
-    toward a au aux en dans vers pres pour sur chez travel travelling traveling trip going go
-    aller voyage voyager visiter"""
-)
-_DEPARTING = _set(
-    """from leave leaving left exit exiting out escape flee fleeing quit de du des d quitter
-    quitte quittez sortir sors fuir evacuate evacuer depuis"""
-)
-# Before a name, a word saying it is a person's name.
-_PEOPLE = _set(
-    """friend brother sister son daughter wife husband boyfriend girlfriend colleague boss
-    cousin uncle aunt mom mum dad mother father partner mr mrs ms dr named called ami amie
-    frere soeur fils fille femme mari copain copine collegue patron cousine oncle tante mere
-    pere mme monsieur madame appele appelee nomme nommee"""
-)
-# Before "in"/"en"/"au", a word saying the traveller lives there: their own country.
-_HOME = _set(
-    """live lives living based reside resides residing resident habite habitons habitent vis vit
-    vivons"""
-)
-_LINKS = frozenset({"of", "de", "du", "des", "d"})
-# After a place, a word saying it is the traveller's own country, not the destination.
-_ORIGIN_AFTER = _set(
-    """citizen citizens passport passports national nationals nationality resident residents
-    embassy embassies consulate consulates holder holders"""
-)
-_MISSION_BEFORE = frozenset(
-    {"embassy", "consulate", "ambassade", "consulat", "ambassades", "consulats", "embassies"}
-)
+# The words around a name that say how it is meant: [places] in data/vocabulary.toml.
+VOCABULARY_PATH = Path(__file__).resolve().parents[2] / "data" / "vocabulary.toml"
+_WORDS: dict[str, str] = tomllib.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))["places"]
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(fold(_WORDS[name]).split())
+
+
+_DETERMINERS = _words("determiners")
+_LOCATIVE = _words("locative")
+_DEPARTING = _words("departing")
+_PEOPLE = _words("people")
+_HOME = _words("home")
+_LINKS = _words("links")
+_ORIGIN_AFTER = _words("origin_after")
+_MISSION_BEFORE = _words("mission_before")
+_ORIGIN_ONLY_AFTER = _words("origin_only_after")
+_GENERIC_AREAS = _words("generic_areas")
+_AREA_WORDS = _words("area_words")
+# Words that only say what kind of area a name is, or where in it (for the build tools too).
+GENERIC_AREA_WORDS = _AREA_WORDS | _GENERIC_AREAS
+_ARTICLES = _words("articles")
+_NOT_RUN_TOGETHER = _words("not_run_together")
+_NAME_LINKS = _words("name_links")
 
 
 @dataclass(frozen=True, slots=True)
 class RegionName:
-    """A region of a country with its own advisory, from the advisory data."""
+    """A region of a country with its own advisory, from the advisory data; with the region_id
+    AREAS, the places a government names in its regional advice (names_in_area())."""
 
     country: str  # ISO alpha-2
-    region_id: str  # e.g. "bamako"
+    region_id: str  # e.g. "bamako"; AREAS for the names of a government's areas
     names: tuple[str, ...]  # its names in en and fr and its aliases (towns)
+
+
+AREAS = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +174,7 @@ class _Draft:
     alias_lang: int = 0
     english_ascii: bool = False
     ambiguous: bool = False
+    only: frozenset[str] = frozenset()  # an ambiguous name's countries, as aliases.toml lists them
     other: str | None = None
     when: frozenset[str] = frozenset()
     blocker: bool = False
@@ -200,18 +196,7 @@ class PlaceIndex:
         self.regions = regions
         # "thai", "malien": a country named by its adjective, read only where a border is asked.
         self.demonyms = demonyms or {}
-        # Typo targets under each of their one-letter deletions (as in SymSpell): a word one
-        # edit away shares a key with its target, so the look-up needs no scan.
-        near: dict[str, list[str]] = {}
-        far: dict[tuple[int, int], list[str]] = {}
-        for key in sorted(fuzzy):
-            for variant in _deletions(key) | {key}:
-                near.setdefault(variant, []).append(key)
-            if fuzzy_budget(key) == 2:
-                for length in range(len(key) - 2, len(key) + 3):
-                    far.setdefault((key.count(" "), length), []).append(key)
-        self._near = near
-        self._far = far
+        self._fuzzy = tuple(sorted(fuzzy))
         longest: dict[str, int] = {}
         for key in names:
             words = key.count(" ") + 1
@@ -219,6 +204,24 @@ class PlaceIndex:
             if longest.get(first, 0) < words:
                 longest[first] = words
         self._longest = longest
+
+    @functools.cached_property
+    def _typo_targets(
+        self,
+    ) -> tuple[dict[str, list[str]], dict[tuple[int, int], list[str]]]:
+        """Typo targets under each of their one-letter deletions (as in SymSpell): a word one
+        edit away shares a key with its target, so the look-up needs no scan; and the targets
+        of two edits by length. Built at the first typo, not at start-up."""
+        near: dict[str, list[str]] = {}
+        far: dict[tuple[int, int], list[str]] = {}
+        for key in self._fuzzy:
+            for variant in _deletions(key) | {key}:
+                near.setdefault(variant, []).append(key)
+            if fuzzy_budget(key) == 2:
+                for length in range(len(key) - 2, len(key) + 3):
+                    far.setdefault((key.count(" "), length), []).append(key)
+        gc.freeze()  # read-only from now on, like the index (see build_place_index)
+        return near, far
 
     def __len__(self) -> int:
         return len(self.names)
@@ -258,8 +261,9 @@ class PlaceIndex:
         budget = fuzzy_budget(query)
         if budget == 0:
             return [], 0
+        near_targets, far_targets = self._typo_targets
         candidates = {
-            key for variant in _deletions(query) | {query} for key in self._near.get(variant, ())
+            key for variant in _deletions(query) | {query} for key in near_targets.get(variant, ())
         }
         near = sorted(
             key
@@ -268,7 +272,7 @@ class PlaceIndex:
         )
         if near or budget < 2:
             return near, 1
-        pool = self._far.get((query.count(" "), len(query)), ())
+        pool = far_targets.get((query.count(" "), len(query)), ())
         hits = process.extract(
             query, pool, scorer=OSA.distance, score_cutoff=2, limit=None, processor=None
         )
@@ -303,8 +307,11 @@ def build_place_index(
     *,
     cities_path: Path | None = None,
     aliases_path: Path | None = None,
+    provinces_path: Path | None = None,
+    subdivisions_path: Path | None = None,
 ) -> PlaceIndex:
-    """Index every place name: CLDR countries, aliases, cities and the given regions."""
+    """Index every place name: CLDR countries and their flags, aliases, cities, provinces and
+    resorts, the given regions and the areas the governments name."""
     regions = tuple(regions)
     drafts: dict[str, _Draft] = {}
     aliases = tomllib.loads((aliases_path or ALIASES_PATH).read_text(encoding="utf-8"))
@@ -345,6 +352,9 @@ def build_place_index(
                     if "(" in name:
                         add(name.split("(", 1)[0], Place(code, None, COUNTRY), lang)
 
+    for code in codes:
+        add(flag_of(code), Place(code, None, COUNTRY))  # "🇹🇭 safe?"
+
     for code, forms in aliases.get("names", {}).items():
         for lang_name, names in forms.items():
             for name in names:
@@ -355,6 +365,7 @@ def build_place_index(
                 add(name, Place(code, None, COUNTRY), langs[lang_name], alias=True)
             for key in _variants(name):
                 drafts[key].ambiguous = True
+                drafts[key].only = frozenset(ambiguous)
     for rule in aliases.get("contextual", []):
         add(rule["name"], Place(rule["default"], None, COUNTRY))
         for key in _variants(rule["name"]):
@@ -367,7 +378,21 @@ def build_place_index(
     everyday = {fold(name) for name in aliases.get("everyday", {}).get("names", [])}
 
     region_keys: dict[tuple[str, str], str] = {}
+    everyday_words = common_words | everyday
+    country_words = frozenset(
+        [k for k, d in drafts.items() if " " not in k and any(p.kind == COUNTRY for p in d.places)]
+        + [fold(w) for words in aliases.get("demonyms", {}).values() for w in words]
+    )
+    area_keys: set[str] = set()  # names read in a government's areas, and nowhere else
     for advised in regions:
+        if advised.region_id == AREAS:
+            for name in advised.names:
+                for found in names_in_area(name):
+                    key = fold(found)
+                    if _new_area_name(key, _places(key), everyday_words, country_words):
+                        add(found, Place(advised.country, None, PROVINCE))
+                        area_keys.add(key)
+            continue
         for name in advised.names:
             for form in {name, _bare_region_name(name)}:
                 key = fold(form)
@@ -380,6 +405,21 @@ def build_place_index(
                 region_keys.setdefault((advised.country, key), advised.region_id)
 
     fuzzy_keys: set[str] = set()
+    provinces = tomllib.loads((provinces_path or PROVINCES_PATH).read_text(encoding="utf-8"))
+    for code, forms in provinces.items():
+        for lang_name, names in forms.items():
+            for name in names:
+                add(name, Place(code, None, PROVINCE), langs[lang_name])
+                area_keys.discard(fold(name))
+                if len(fold(name).replace(" ", "")) >= 6:
+                    fuzzy_keys.add(fold(name))
+    for line in (subdivisions_path or SUBDIVISIONS_PATH).read_text(encoding="utf-8").split("\n"):
+        name, _, code = line.partition("\t")
+        if code and not line.startswith(("#", "name\t")):
+            key = fold(name)
+            if key not in drafts:  # a name known otherwise keeps its meaning
+                add(name, Place(code, None, PROVINCE))
+                area_keys.add(key)  # one word ("Guerrero") may be a surname: it needs a cue
     region_countries = {country for country, _ in region_keys}
     for row in _read_cities(cities_path or CITIES_PATH):
         name, country, population, capital, alternates, french = row
@@ -414,6 +454,8 @@ def build_place_index(
             if len(draft.places) == 1
             else tuple(sorted(draft.places, key=lambda p: (p.kind, -p.population)))
         )
+        if draft.only:
+            places = tuple(p for p in places if p.country in draft.only)
         entries[key] = Name(
             key,
             places,
@@ -426,6 +468,8 @@ def build_place_index(
             # cue; so do the everyday words aliases.toml lists.
             common=key in everyday
             or (key in common_words and _minor(places[0]))
+            # A one-word name read in a government's list of areas may be an everyday word too.
+            or (key in area_keys and " " not in key and places[0].kind == PROVINCE)
             or (len(key) <= 3 and places[0].kind == CITY and _minor(places[0])),
             other=draft.other,
             when=draft.when,
@@ -462,7 +506,13 @@ def build_place_index(
         for word in words
         if code in codes
     }
-    return PlaceIndex(entries, targets, common_words, regions, demonyms)
+    index = PlaceIndex(entries, targets, common_words, regions, demonyms)
+    # The index lives as long as the process and is only read: moved out of the collector's
+    # generations, its hundred thousand objects are no longer scanned at each full collection
+    # (a 4 ms pause in one message of a hundred otherwise). Acyclic, it is still freed when
+    # replaced.
+    gc.freeze()
+    return index
 
 
 _REGION_WORDS = re.compile(
@@ -474,14 +524,50 @@ _REGION_WORDS = re.compile(
 )
 
 
-# Words that name a part of anywhere: a region called only by them keeps its full name.
-_GENERIC_AREAS = _set(
-    """far north south east west northern southern eastern western central centre center upper
-    lower middle nord sud est ouest extreme haut haute hauts bas basse grand grande great
-    little petit petite sahel sahara coast cote littoral plateau plateaux highlands lowlands
-    savanes lakes lacs mountains montagnes islands iles capital capitale du de des la le the
-    of and et"""
+# Where a government's list of areas breaks between two names.
+_AREA_BREAKS = re.compile(
+    r"[,;:()/–—\[\]]|\b(?:and|or|et|ou|including|excluding|except|excepting|notably|such as)\b"
 )
+
+
+def names_in_area(text: str) -> list[str]:
+    """The place names in one of a government's areas ("southern Songkhla province: Hat Yai
+    city; east of Highways 408 and 4113, including Sakom" → Songkhla, Hat Yai, Sakom): runs of
+    capitalised words, without the words that only say what kind of area it is."""
+    names: list[str] = []
+    for part in _AREA_BREAKS.split(text):
+        run: list[str] = []
+        for raw in [*part.split(), ""]:
+            word = raw.strip(".'’\"«»")
+            if word[:1].isupper() or (run and word in _NAME_LINKS):
+                run.append(word)
+                continue
+            while run and fold(run[0]) in _AREA_WORDS | _GENERIC_AREAS | _NAME_LINKS:
+                run.pop(0)
+            while run and fold(run[-1]) in _AREA_WORDS | _GENERIC_AREAS | _NAME_LINKS:
+                run.pop()
+            if run and not any(c.isdigit() for w in run for c in w):
+                names.append(" ".join(run))
+            run = []
+    return list(dict.fromkeys(names))
+
+
+def area_names_place(area: str, place: str) -> bool:
+    """Whether a government's area ("southern Songkhla province: Hat Yai city; …") names the
+    place a message named ("hat yai", "Songkhla"): for telling a reader they are in it."""
+    key = fold(place)
+    return bool(key) and any(fold(name) == key for name in names_in_area(area))
+
+
+def _new_area_name(
+    key: str, known: Sequence[Place], everyday: frozenset[str], countries: frozenset[str]
+) -> bool:
+    """Whether a name read in a government's areas may be indexed: a name, not a country's
+    (nor holding one or its adjective: "India-Pakistan", "Thai"), nor a short or everyday word."""
+    letters = key.replace(" ", "")
+    if len(letters) < 4 or key in everyday or any(p.kind == COUNTRY for p in known):
+        return False
+    return not any(w in countries for w in key.split())
 
 
 def _bare_region_name(name: str) -> str:
@@ -650,7 +736,11 @@ def _acceptable(
     town = entry.places[0].kind in (CAPITAL, CITY)
     first = tokens[start]
     inside = start > 0 or lenient
-    if (town or entry.places[0].kind == REGION) and end - start == 1 and entry.key in protected:
+    if (
+        (town or entry.places[0].kind in (REGION, PROVINCE))
+        and end - start == 1
+        and entry.key in protected
+    ):
         # A town or region named like the caller's own words ("Palu", "To", "Mon"): only with a
         # capital, inside a sentence.
         return first.capitalised and inside and len(entry.key) > 3
@@ -901,6 +991,20 @@ def after_preposition(match: PlaceMatch, tokens: Sequence[Token]) -> bool:
     return before in _LOCATIVE or before in _LINKS or before in _DEPARTING
 
 
+def names_origin(match: PlaceMatch, tokens: Sequence[Token]) -> bool:
+    """Whether a country is named as the traveller's own, or as the one a mission represents
+    ("US citizen", "France embassy", "l'ambassade de France"), not as where they are."""
+    if not match.name.places or match.name.places[0].kind != COUNTRY:
+        return False
+    k = match.start - 1
+    while k >= 0 and tokens[k].norm in _ARTICLES:
+        k -= 1
+    after = tokens[match.end].norm if match.end < len(tokens) else ""
+    if after in _ORIGIN_ONLY_AFTER:
+        return True
+    return k >= 1 and tokens[k].norm in _LINKS and tokens[k - 1].norm in _MISSION_BEFORE
+
+
 def place_cue(match: PlaceMatch, tokens: Sequence[Token], *, leaving: bool = False) -> float:
     """+1 for a word of destination before the place, -1 for a word of origin around it.
 
@@ -913,8 +1017,11 @@ def place_cue(match: PlaceMatch, tokens: Sequence[Token], *, leaving: bool = Fal
     after = tokens[match.end].norm if match.end < len(tokens) else ""
     if after in _ORIGIN_AFTER:
         return -1.0
-    if before in _LINKS and k >= 1 and tokens[k - 1].norm in _MISSION_BEFORE:
-        # "embassy of France", "ambassade de France": the traveller's country.
+    country = bool(match.name.places) and match.name.places[0].kind == COUNTRY
+    if (before in _MISSION_BEFORE and country) or (
+        before in _LINKS and k >= 1 and tokens[k - 1].norm in _MISSION_BEFORE
+    ):
+        # "embassy of France", "ambassade de France", "consulat france": the traveller's country.
         return -1.0
     if before in _LOCATIVE and k >= 1 and tokens[k - 1].norm in _HOME:
         return -1.0  # "I live in France"

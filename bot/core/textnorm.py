@@ -2,7 +2,9 @@
 
 Everything is compared on folded words: lower case, no diacritics, ligatures spelt out, and any
 run of punctuation (hyphens, apostrophes, dots, spaces) taken as a word break, so that
-"Côte-d’Ivoire", "cote d ivoire" and "COTE D'IVOIRE" read the same.
+"Côte-d’Ivoire", "cote d ivoire" and "COTE D'IVOIRE" read the same. A flag emoji (a pair of
+regional indicators, "🇹🇭") is a word of its own. This is the one fold of the project: whatever
+compares text without case or accents uses fold(), fold_word() or strip_accents().
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from functools import lru_cache
 
 APOSTROPHES = "'’‘`´ʼ"
 # Letters that NFKD does not decompose into a base letter and a mark.
+# Capitals whose spelling-out keeps a capital ("Œuvre" → "Oeuvre", not "oeuvre").
+_CAPITAL_SPELL_OUT = {"Œ": "Oe", "Æ": "Ae"}
 _SPELL_OUT = str.maketrans(
     {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l"}
     | {"Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "ð": "d", "þ": "th"}
 )
-_WORD = re.compile(r"[^\W_]+")
+# Letters and digits, or a flag: two regional indicator symbols.
+_WORD = re.compile(r"[^\W_]+|[\U0001F1E6-\U0001F1FF]{2}")
+_REGIONAL_A = 0x1F1E6
 # Abbreviations spelt out so that "St Kitts" is "Saint Kitts".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount"}
 # French elided words ("l'", "d'", "qu'"), written before an apostrophe and a word.
@@ -38,6 +44,28 @@ def fold_word(word: str) -> str:
         decomposed = unicodedata.normalize("NFKD", word.translate(_SPELL_OUT))
         folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _ABBREVIATIONS.get(folded, folded)
+
+
+def strip_accents(text: str) -> str:
+    """`text` as written, case kept, without its diacritics ("Ségou" → "Segou", "Œuvre" →
+    "Oeuvre"): for comparing names and sorting, where fold() would also drop the punctuation."""
+    if text.isascii():
+        return text
+    spelt = "".join(_CAPITAL_SPELL_OUT.get(c, c) for c in text).translate(_SPELL_OUT)
+    decomposed = unicodedata.normalize("NFKD", spelt)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def flag_country(word: str) -> str | None:
+    """The ISO code a flag emoji stands for ("🇹🇭" → "TH"), None for any other word."""
+    if len(word) != 2 or not all(0 <= ord(c) - _REGIONAL_A < 26 for c in word):
+        return None
+    return "".join(chr(ord("A") + ord(c) - _REGIONAL_A) for c in word)
+
+
+def flag_of(code: str) -> str:
+    """The flag emoji of an ISO code ("TH" → "🇹🇭")."""
+    return "".join(chr(_REGIONAL_A + ord(c) - ord("A")) for c in code.upper())
 
 
 def fold(text: str) -> str:

@@ -3,7 +3,9 @@
 Intents are found by weighted keywords and phrases of both languages, matched on folded words
 with one typo allowed in words of five letters or more. A place with no other request means the
 travel advice for it; a place with an out-of-scope topic (weather, hotels, scores) is "unknown",
-the place still reported so that the reply can say what the bot does cover.
+the place still reported so that the reply can say what the bot does cover. A name Vigie does
+not know where a place is expected is reported too (unknown_place), so that the reply asks where
+it is rather than answering for the country talked about before.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+# Re-exported (`as`): the modules that read the intents here keep working.
+from bot.core.intents import EMERGENCY_KINDS as EMERGENCY_KINDS
+from bot.core.intents import HOTSPOTS_KINDS as HOTSPOTS_KINDS
+from bot.core.intents import INTENTS as INTENTS
+from bot.core.intents import SITUATION_KINDS as SITUATION_KINDS
+from bot.core.intents import SMALLTALK_KINDS as SMALLTALK_KINDS
+from bot.core.intents import Intent as Intent
 from bot.core.places import (
     COUNTRY,
     LANG_EN,
@@ -27,64 +35,12 @@ from bot.core.places import (
     PlaceMatch,
     after_preposition,
     find_places,
+    names_origin,
     near_misses,
     resolve_places,
 )
 from bot.core.textnorm import Token, fold, fold_word, split_words, tokenize
 
-
-def _set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-class Intent(StrEnum):
-    """What a message asks (string-compatible: `Intent.ADVISORY == "advisory"`)."""
-
-    ADVISORY = "advisory"
-    HEALTH = "health"
-    ENTRY = "entry"
-    DEPARTURE = "departure"
-    CONTACTS = "contacts"
-    SUBSCRIBE = "subscribe"
-    UNSUBSCRIBE = "unsubscribe"
-    SUBSCRIPTIONS = "subscriptions"
-    HOTSPOTS = "hotspots"
-    LANGUAGE = "language"
-    HELP = "help"
-    UNKNOWN = "unknown"
-    EMERGENCY = "emergency"  # detail: the kind ("kidnapping", "robbery"… "help")
-    COMPARE = "compare"  # "X or Y": places holds both
-    ROUTE = "route"  # "from X to Y by road": detail is the means
-    BORDER = "border"  # "the X-Y border"
-    SMALLTALK = "smalltalk"  # detail: "thanks", "greeting", "ack", "bye"
-    SITUATION = "situation"  # detail: the topic ("fuel", "airport"… "family")
-
-
-INTENTS = tuple(i.value for i in Intent)
-# Kinds of emergency and of small talk, most specific first (a tie goes to the first).
-EMERGENCY_KINDS = (
-    "kidnapping",
-    "assault",
-    "robbery",
-    "arrest",
-    "passport",
-    "injury",
-    "medical",
-    "help",
-)
-SITUATION_KINDS = (
-    "airport",
-    "flights",
-    "fuel",
-    "roads",
-    "schools",
-    "curfew",
-    "internet",
-    "protests",
-    "family",
-    "what_to_do",
-)
-SMALLTALK_KINDS = ("thanks", "bye", "greeting", "ack")
 CONTINENTS = ("africa", "europe", "asia", "americas", "oceania", "middle_east")
 UNKNOWN = "unknown"
 # When two intents score the same, the more specific request wins.
@@ -94,7 +50,7 @@ _TIE_ORDER = (
     "subscribe",
     "language",
     "hotspots",
-    "situation",
+    "situation",  # "Bamako airport?": the airport now, before how to leave by it
     "departure",
     "entry",
     "contacts",
@@ -112,7 +68,7 @@ class Understanding:
 
     text: str
     lang: str  # "en" | "fr"
-    intent: str  # one of INTENTS
+    intent: Intent  # a str too: `understood.intent == "advisory"`
     country: str | None  # ISO alpha-2, None when none or ambiguous
     region: str | None  # region_id
     place: str | None  # the words of the message that matched the place
@@ -123,7 +79,17 @@ class Understanding:
     # True when the place is not safe to answer on (a short typo, a name hiding another, two
     # plausible readings): `candidates` are then "did you mean…?" options, best first.
     uncertain: bool = False
-    detail: str | None = None  # emergency kind, small-talk kind, or a route's means
+    # emergency kind, situation kind, small-talk kind, or a route's means
+    detail: str | None = None
+    # Words that look like a place Vigie does not know ("is Zorgania safe?"): the reply asks
+    # where that is, and never falls back to the country talked about before.
+    unknown_place: str | None = None
+
+    @property
+    def follows_up(self) -> bool:
+        """Whether the message names no place at all, known or not, so that it may be about
+        the destination talked about before ("and the embassy?")."""
+        return not (self.country or self.candidates or self.unknown_place)
 
     def as_json(self) -> dict[str, object]:
         """A JSON-ready dict of every field."""
@@ -140,6 +106,7 @@ class Understanding:
             "places": list(self.places),
             "uncertain": self.uncertain,
             "detail": self.detail,
+            "unknown_place": self.unknown_place,
         }
 
 
@@ -176,6 +143,8 @@ class Vocabulary:
     continents: dict[str, str]
     cues: dict[str, frozenset[str]]  # words that shape a question about two places
     means: dict[str, frozenset[str]]  # route means ("road", "bus"…) → their words
+    follow_up: frozenset[str] = frozenset()  # openings of a question about one more place
+    reading: dict[str, frozenset[str]] = field(default_factory=dict)  # [reading] word lists
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -254,6 +223,9 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
         continents={fold(k): v for k, v in data.get("continents", {}).items()},
         cues={k: word_set(data.get("cues", {}), k) for k in data.get("cues", {})},
         means={k: frozenset(fold(str(v)).split()) for k, v in data.get("means", {}).items()},
+        follow_up=frozenset(fold(str(p)) for p in data.get("follow_up", {}).get("phrases", [])),
+        # Written folded already ("à" apart from "a"): split, not folded again.
+        reading={k: frozenset(str(v).split()) for k, v in data.get("reading", {}).items()},
     )
 
 
@@ -278,14 +250,28 @@ _NEUTRAL = _VOCAB.neutral
 _SHORTHAND = _VOCAB.shorthand
 _CONTINENTS = _VOCAB.continents
 _CUES = _VOCAB.cues
+_READING = _VOCAB.reading
+# Where a name Vigie does not know stands in a question about a place ([cues] unknown_place_*).
+# Folded, "à" would be the article "a": it is told apart by _word_before_at().
+_PLACE_BEFORE = (_CUES.get("unknown_place_before", frozenset()) - {"a"}) | {"à"}
+_GOING = _CUES.get("unknown_place_going", frozenset())
+_SAFETY_AFTER = _CUES.get("unknown_place_then", frozenset())
+_QUESTION_START = _CUES.get("unknown_place_after", frozenset()) | {""}
+_NAME_THEN_VERB = _CUES.get("person_then", frozenset())
+_FOLLOW_UP = _VOCAB.follow_up
+_QUESTION_OPENING = _CUES.get("question_opening", frozenset())
+_HOTSPOTS_SAFE = _CUES.get("hotspots_safe", frozenset())
+_HOTSPOTS_DANGER = _CUES.get("hotspots_danger", frozenset())
+_ARTICLES = _READING["articles"]
+_PLURAL_PAYS = _READING["plural_pays"]
 _MEANS = _VOCAB.means
 
 # Parts of a continent asked about like one place ("is the Sahel dangerous?"): a list of
 # countries only when the message asks for one.
-_SUBREGIONS = frozenset({"sahel", "maghreb"})
+_SUBREGIONS = _READING["subregions"]
 # A question about one's own state ("what am I…", "which do I…"), not a request.
-_STATE_QUESTION = frozenset({"what", "which", "quels", "quelles", "quoi", "lesquels", "list"})
-_FOR_ME = frozenset({"am", "do", "my", "suis", "mes", "je"})
+_STATE_QUESTION = _READING["state_question"]
+_FOR_ME = _READING["for_me"]
 
 
 _VOCABULARY = frozenset(_KEYWORD_LANG) | frozenset(
@@ -375,6 +361,7 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         unexplained=unexplained,
         many=continent_span is not None
         and not {t.norm for t in tokens[continent_span[0] : continent_span[1]]} & _SUBREGIONS,
+        asked="?" in text or (bool(tokens) and tokens[0].norm in _QUESTION_OPENING),
     )
     if intent == "hotspots" and matches:
         # A continent named like a country ("America"), or a place inside the continent's phrase.
@@ -391,8 +378,13 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             if not (m.name.common and m.name.places[0].kind == COUNTRY)
             or after_preposition(m, tokens)
         ]
+    if intent == UNKNOWN and not matches and not scores and _follow_up_cue(tokens):
+        intent = "advisory"  # "what about Zorgania?": a place asked about, one we do not know
     if intent != "hotspots":
         continent = None
+    if matches and all(names_origin(m, tokens) for m in matches):
+        # "numéro de l'ambassade de France", "I'm a US citizen": whose, not where.
+        matches = []
     choice = resolve_places(matches, tokens, leaving=intent == "departure") if matches else None
     lang = _language(text, tokens, _covered(matches, len(tokens)), choice, matches)
     detail = None
@@ -400,19 +392,25 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         detail = scored.detail("emergency", EMERGENCY_KINDS)
     elif intent == "smalltalk":
         detail = scored.detail("smalltalk", SMALLTALK_KINDS)
-    elif intent == "situation":
-        detail = scored.detail("situation", SITUATION_KINDS)
     elif intent == "hotspots":
-        detail = scored.detail("hotspots", ("safest",))
+        detail = _hotspots_kind(tokens)
+    elif intent == "situation":
+        detail = scored.first_kind("situation", SITUATION_KINDS)
+        if detail is None:
+            # The kind inside a place's name: "Beirut airport still operating?"
+            every_word = [_keyword_form(t) for t in tokens]
+            detail = _score(every_word).first_kind("situation", SITUATION_KINDS)
     if choice is None:
         near: tuple[str, ...] = ()
+        unknown_place = None
         if intent in _ABOUT_A_PLACE:
             # "Mail safe?": no place, but a word one letter from one. Ask, never assume.
             near = near_misses(tokens, index, _PROTECTED)
+            unknown_place = _unknown_place(tokens, words, index)
         return Understanding(
             text,
             lang,
-            intent,
+            Intent(intent),
             None,
             None,
             None,
@@ -421,11 +419,12 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             continent,
             uncertain=bool(near),
             detail=detail,
+            unknown_place=unknown_place,
         )
     understood = Understanding(
         text,
         lang,
-        intent,
+        Intent(intent),
         choice.country,
         choice.region,
         choice.place,
@@ -505,7 +504,7 @@ def _two_places(
 def _word_before(tokens: Sequence[Token], match: PlaceMatch) -> str:
     """The word before a place, articles skipped ("du Maroc à la Mauritanie")."""
     k = match.start - 1
-    while k >= 0 and tokens[k].norm in ("the", "le", "la", "les", "l"):
+    while k >= 0 and tokens[k].norm in _ARTICLES:
         k -= 1
     return tokens[k].norm if k >= 0 else ""
 
@@ -523,7 +522,7 @@ def _about_both(
         region = lead.name.places[0].region  # "from Bamako to Dakar": Bamako's own advice
     return replace(
         understood,
-        intent=intent,
+        intent=Intent(intent),
         country=places[0],
         region=region,
         places=tuple(places),
@@ -566,6 +565,78 @@ def _unexplained(tokens: Sequence[Token], words: list[str]) -> int:
     return count
 
 
+def _unknown_place(tokens: Sequence[Token], words: list[str], index: PlaceIndex) -> str | None:
+    """The words where a place is named that Vigie does not know, if any ("is Zorgania safe?",
+    "c'est sûr à mbolorvo ?"): a name written with a capital, or an unknown word right after a
+    preposition of place or right before "safe" / "dangereux"."""
+    for k, (token, word) in enumerate(zip(tokens, words, strict=True)):
+        if not _unknown_word(token, word, index):
+            continue
+        before = _word_before_at(tokens, k)
+        after = tokens[k + 1].norm if k + 1 < len(tokens) else ""
+        if token.capitalised:
+            if after in _NAME_THEN_VERB and k == 0:
+                continue  # "Marc est malade": a person
+            end = k + 1
+            while end < len(tokens) and _unknown_word(tokens[end], words[end], index):
+                end += 1
+            return " ".join(t.text for t in tokens[k:end])
+        if before in _PLACE_BEFORE or (
+            before in ("to", "") and k >= 2 and tokens[k - 2].norm in _GOING
+        ):
+            return token.text
+        if after in _SAFETY_AFTER and before in _QUESTION_START:
+            return token.text
+    return None
+
+
+def _hotspots_kind(tokens: Sequence[Token]) -> str:
+    """ "safest" when a list of places asks where it is safe ("which countries in Africa are
+    safe?"), else "dangerous" (the places to avoid)."""
+    norms = {t.norm for t in tokens}
+    if norms & _HOTSPOTS_SAFE and not norms & _HOTSPOTS_DANGER:
+        return "safest"
+    return "dangerous"
+
+
+def _follow_up_cue(tokens: Sequence[Token]) -> bool:
+    """A short message that opens like a question about one more place ("what about X?", "et
+    X ?") and names something with a capital."""
+    norms = [t.norm for t in tokens]
+    opening = " ".join(norms[:2])
+    return (
+        len(tokens) <= 5
+        and (opening in _FOLLOW_UP or (bool(norms) and norms[0] in _FOLLOW_UP))
+        and any(t.capitalised for t in tokens[1:])
+    )
+
+
+def _unknown_word(token: Token, word: str, index: PlaceIndex) -> bool:
+    """A word that is none of ours, no everyday word and no known name: maybe a place."""
+    norm = token.norm
+    return (
+        bool(word)
+        and len(norm) >= 4
+        and token.text.isalpha()
+        and word not in _PROTECTED
+        and norm not in _PROTECTED
+        and norm not in _NEUTRAL
+        and norm not in index.common_words
+        and norm not in _SHORTHAND
+        and not _near_keyword(word)
+    )
+
+
+def _word_before_at(tokens: Sequence[Token], k: int) -> str:
+    """The word before token k, articles skipped; "à" kept apart from the article "a"."""
+    j = k - 1
+    while j >= 0 and tokens[j].norm in _ARTICLES:
+        j -= 1
+    if j < 0:
+        return ""
+    return "à" if tokens[j].text.lower() == "à" else tokens[j].norm
+
+
 def _covered(matches: Sequence[PlaceMatch], size: int) -> list[bool]:
     covered = [False] * size
     for match in matches:
@@ -604,13 +675,13 @@ def _keyword_words(tokens: Sequence[Token], in_place: list[bool], index: PlaceIn
 
 # Verbs of reported speech: "the embassy said I need a visa" asks about the visa, not the
 # embassy, so a keyword right before one (pronouns and "a" allowed between) is not counted.
-_REPORTING = frozenset({"said", "says", "told", "tells", "dit", "disent", "dire", "disait"})
-_REPORTING_GAP = frozenset({"me", "us", "them", "him", "her", "m", "nous", "a", "ont", "leur"})
+_REPORTING = _READING["reporting"]
+_REPORTING_GAP = _READING["reporting_gap"]
 
 
 # A noun before one of these names a neighbourhood ("the airport area", "hospital district"):
 # where a question is about, not a request of its own (danger words keep their sense).
-_AREAS = _set("area areas district districts neighbourhood neighborhood neighbourhoods")
+_AREAS = _READING["areas"]
 
 
 def _reported(words: list[str], end: int) -> bool:
@@ -625,15 +696,9 @@ def _reported(words: list[str], end: int) -> bool:
 
 # Out-of-scope words that are also where a traveller is: after a preposition of place ("near
 # my hotel", "from the hotel", "à l'hôtel") they set the scene and ask nothing.
-_SETTINGS = _set(
-    """hotel hotels hostel hostels restaurant restaurants resto beach plage museum musee bar bars
-    airbnb auberge maquis market marche mall"""
-)
-_SETTING_PREPOSITIONS = _set(
-    """in at from near inside outside into around behind opposite by à depuis dans pres devant
-    derriere vers chez"""
-)
-_SETTING_DETERMINERS = _set("the my our this that a l le la les mon ma notre cet cette de du d")
+_SETTINGS = _READING["settings"]
+_SETTING_PREPOSITIONS = _READING["setting_prepositions"]
+_SETTING_DETERMINERS = _READING["setting_determiners"]
 
 
 def _settings(tokens: Sequence[Token], words: list[str]) -> frozenset[int]:
@@ -666,6 +731,11 @@ class _Scores:
         if not kinds:
             return None
         return max(kinds, key=lambda d: (kinds[d], -order.index(d) if d in order else -99))
+
+    def first_kind(self, intent: str, order: Sequence[str]) -> str | None:
+        """The first kind of `order` the message names for `intent`, whatever its weight."""
+        kinds = self.details.get(intent, {})
+        return next((kind for kind in order if kind in kinds), None)
 
 
 def _score(words: list[str], settings: frozenset[int] = frozenset()) -> _Scores:
@@ -714,9 +784,13 @@ def _score(words: list[str], settings: frozenset[int] = frozenset()) -> _Scores:
 EMERGENCY_FIRST = 4.0
 # Intents about the destination itself: when a message asks two of these, the first one asked
 # is the question ("is it safe, and do I need a visa?").
-_TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts", "situation"})
-_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency"}
-_MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
+_TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
+# …and the intents whose weak cue among other words asks nothing ("my phone network is slow").
+_PLACE_TOPICS = _TOPICS | {"situation"}
+_ABOUT_A_PLACE = _PLACE_TOPICS | {"subscribe", "unsubscribe", "emergency"}
+# Below this, the situation was only a family named ("is it safe for a family?").
+_SITUATION_MIN = 1.0
+_MANY_PLACES = _READING["many_places"]
 
 
 def _decide(
@@ -727,6 +801,7 @@ def _decide(
     has_place: bool,
     unexplained: int,
     many: bool = False,
+    asked: bool = True,
 ) -> str:
     """The intent: the best in-scope score unless an out-of-scope topic weighs as much.
 
@@ -770,13 +845,19 @@ def _decide(
         if len(strong) > 1:
             best = min(strong, key=lambda i: first[i])
             best_score = max(best_score, scores[best])
+    if best == "situation" and best_score < _SITUATION_MIN:
+        best = "advisory"
+    elif best == "situation" and not has_place and (best_score < 3 or unexplained or not asked):
+        # "my phone network is slow", "my school bag is broken": a thing named, nothing asked
+        # about a place (a follow-up asks plainly: "and the schools?", "is there fuel?").
+        return UNKNOWN
     if best == "advisory" and not has_place:
         if many or present & _MANY_PLACES or _plural_pays(words):
             best = "hotspots"
         elif best_score < 2:
             return UNKNOWN  # "go to the market": nothing asked about safety
     elif (
-        best in _TOPICS
+        best in _PLACE_TOPICS
         and not has_place
         and (
             best_score < 2
@@ -794,10 +875,7 @@ def _decide(
 
 def _plural_pays(words: list[str]) -> bool:
     """Whether "pays" is plural here ("quels pays", "les pays"), French having one form."""
-    return any(
-        w == "pays" and k > 0 and words[k - 1] in ("quels", "les", "des", "ces", "aux")
-        for k, w in enumerate(words)
-    )
+    return any(w == "pays" and k > 0 and words[k - 1] in _PLURAL_PAYS for k, w in enumerate(words))
 
 
 def _continent(tokens: Sequence[Token]) -> tuple[str | None, tuple[int, int] | None]:

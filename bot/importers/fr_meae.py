@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 
 from bot.core.model import FR_MEAE_COLOURS
+from bot.core.textnorm import strip_accents
 from bot.datafiles.convert import known_codes
 
 SOURCE = "fr-meae"
@@ -32,8 +32,7 @@ def slugify(name: str) -> str:
     """A French name as France Diplomatie writes it in addresses: "Côte d’Ivoire" →
     "cote-d-ivoire" (brackets dropped, accents stripped, spaces and apostrophes as hyphens)."""
     text = re.sub(r"\(.*?\)", "", name)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = strip_accents(text).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import cache
 
 from babel import Locale
+
+from bot.core.textnorm import strip_accents
 
 # Names used by the feeds that CLDR does not give (or gives differently).
 FEED_NAMES: dict[str, tuple[str, ...]] = {
@@ -113,8 +114,7 @@ GROUP_TAGS: dict[str, tuple[str, ...]] = {"A3": ("GP", "MQ", "BL", "MF")}
 def normalise_name(name: str) -> str:
     """Lower-case, accents and punctuation removed, '&' as 'and', 'St.' as 'saint', no 'the'."""
     text = html.unescape(name)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = strip_accents(text).lower()
     text = text.replace("&", " and ")
     text = re.sub(r"\bst\.?(?=\s)", "saint", text)
     text = re.sub(r"[^a-z0-9()]+", " ", text)

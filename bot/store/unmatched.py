@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
+from bot.core.textnorm import strip_accents
 from bot.store.db import get_meta, set_meta
 
 KEEP_DAYS = 90
@@ -68,8 +69,7 @@ def mask(text: str) -> str:
 
 
 def _text_key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_accents(text.lower())
     return re.sub(r"[^\w<>]+", " ", text).strip()[:200]
 
 

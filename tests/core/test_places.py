@@ -13,13 +13,15 @@ from babel import Locale
 from bot.core.places import (
     CITIES_PATH,
     PlaceIndex,
+    area_names_place,
     build_place_index,
     find_places,
     fuzzy_budget,
     iso_codes,
+    names_origin,
     resolve_places,
 )
-from bot.core.textnorm import fold, tokenize
+from bot.core.textnorm import flag_country, flag_of, fold, tokenize
 from tests.core.test_understand import REGIONS
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -339,8 +341,9 @@ def test_a_city_maps_to_its_region(index: PlaceIndex) -> None:
 
 
 def test_another_place_settles_a_city_name(index: PlaceIndex) -> None:
-    assert where("Tripoli", index)[0] == "LY"
+    assert where("Tripoli", index) == (None, None, ("LB", "LY"))  # two capitals of regions
     assert where("Tripoli, Lebanon", index)[0] == "LB"
+    assert where("Tripoli, Libya", index)[0] == "LY"
     assert where("Gao", index) == ("ML", "gao", ())
     assert where("Gao, Burkina Faso", index) == ("BF", None, ())
 
@@ -421,3 +424,71 @@ def test_reads_are_thread_safe(index: PlaceIndex) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda t: where(t, index), texts))
     assert results == expected
+
+
+# ---- issue 16: flags, provinces, resorts, names two countries share -----------------------------
+
+
+def test_a_flag_is_its_country(index: PlaceIndex) -> None:
+    assert where("🇹🇭 safe?", index) == ("TH", None, ())
+    assert where("going to 🇰🇪 next month", index) == ("KE", None, ())
+    assert flag_country("🇲🇱") == "ML" and flag_of("ML") == "🇲🇱"
+    assert flag_country("ML") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Bodrum", "TR"),
+        ("Acapulco", "MX"),
+        ("Chiang Rai", "TH"),
+        ("Fez", "MA"),
+        ("Mindanao", "PH"),
+        ("Tigray", "ET"),
+        ("le Tigré", "ET"),
+        ("Sinaloa", "MX"),
+        ("Cox's Bazar", "BD"),
+        ("Sindh", "PK"),  # ISO 3166-2, from subdivisions.tsv
+        ("in Jalisco", "MX"),
+    ],
+)
+def test_provinces_and_resorts_are_places_of_their_country(
+    index: PlaceIndex, text: str, country: str
+) -> None:
+    assert where(text, index)[0] == country
+
+
+def test_a_one_word_province_named_like_a_word_needs_a_capital(index: PlaceIndex) -> None:
+    assert where("I love tabasco sauce", index) == (None, None, ())
+    assert where("is Tabasco safe", index)[0] == "MX"
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("Balochistan", ("IR", "PK")),
+        ("Punjab", ("IN", "PK")),
+        ("Kashmir", ("IN", "PK")),
+        ("Kurdistan", ("IQ", "IR", "SY", "TR")),
+    ],
+)
+def test_a_name_two_countries_share_is_asked(
+    index: PlaceIndex, text: str, candidates: tuple[str, ...]
+) -> None:
+    assert where(text, index) == (None, None, candidates)
+
+
+def test_a_mission_says_whose_not_where(index: PlaceIndex) -> None:
+    assert where("contact consulat france niamey", index)[0] == "NE"
+    assert where("embassy france bamako", index)[0] == "ML"
+    tokens = tokenize("numéro de l'ambassade de France")
+    matches = find_places("numéro de l'ambassade de France", index)
+    assert [names_origin(m, tokens) for m in matches] == [True]
+
+
+def test_an_area_names_the_place_a_message_named() -> None:
+    area = (
+        "southern Songkhla province: Hat Yai city; east of Highways 408 and 4113, including Sakom"
+    )
+    assert area_names_place(area, "hat yai") and area_names_place(area, "Songkhla")
+    assert not area_names_place(area, "Bangkok") and not area_names_place(area, "province")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -11,7 +12,17 @@ from typing import Any
 import pytest
 from babel import Locale
 
-from bot.core.places import PlaceIndex, RegionName, build_place_index, iso_codes
+from bot.core.answer import Knowledge, respond_to_text
+from bot.core.places import (
+    AREAS,
+    PlaceIndex,
+    RegionName,
+    build_place_index,
+    iso_codes,
+    names_in_area,
+)
+from bot.core.render import MAX_MESSAGE, strip_tags
+from bot.core.reply import Reply, UserState
 from bot.core.understand import (
     INTENTS,
     Understanding,
@@ -352,6 +363,15 @@ CASES = [
     ("how can i root an android phone", "unknown", "en", None, None, ()),
     ("thanks!", "smalltalk", "en", None, None, ()),
     ("merci beaucoup", "smalltalk", "fr", None, None, ()),
+    # Issue 16: the situation now, and medical emergencies.
+    ("pénurie d'essence Bamako", "situation", "fr", "ML", "bamako", ()),
+    ("les écoles sont-elles fermées à Bamako ?", "situation", "fr", "ML", "bamako", ()),
+    ("is Bamako airport open?", "situation", "en", "ML", "bamako", ()),
+    ("flights out of Bamako", "departure", "en", "ML", "bamako", ()),
+    ("is mexico city safe for a family with kids", "advisory", "en", "MX", None, ()),
+    ("I need a hospital in Marrakech, my son is very sick", "emergency", "en", "MA", None, ()),
+    ("hospital in Niamey", "health", "en", "NE", "niamey", ()),
+    ("yellow fever Mali", "health", "en", "ML", None, ()),
 ]
 
 
@@ -407,6 +427,7 @@ def test_as_json(index: PlaceIndex) -> None:
         "places": ["US"],
         "uncertain": False,
         "detail": None,
+        "unknown_place": None,
     }
     json.dumps(got.as_json())
 
@@ -487,7 +508,7 @@ def test_out_of_scope_sentences_are_not_read_as_travel_topics(index: PlaceIndex)
     lines = OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
     sentences = [line for line in lines if line.strip() and not line.startswith("#")]
     assert len(sentences) >= 100
-    topics = {"advisory", "health", "entry", "contacts"}
+    topics = {"advisory", "health", "entry", "contacts", "situation"}
     taken = [(s, read(s, index)) for s in sentences]
     wrong = [f"  {s!r} -> {g.intent} {g.country}" for s, g in taken if g.intent in topics]
     assert len(wrong) / len(sentences) <= 0.03, "\n".join(wrong)
@@ -561,3 +582,211 @@ def test_a_broken_vocabulary_file_names_its_line(tmp_path: Path) -> None:
     broken.write_text('[intents.advise]\nen = "safe"\n', encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"vocabulary.toml:1: unknown intent 'advise'"):
         load_vocabulary(broken)
+
+
+# ---- issue 16: crisis situations, medical emergencies, the right place every time ---------------
+
+ISSUE16 = Path(__file__).resolve().parents[1] / "understand" / "issue16.jsonl"
+ISSUE16_KINDS = (
+    "situation",
+    "medical",
+    "unknown_place",
+    "region",
+    "flag",
+    "ambiguous",
+    "consulate",
+    "persona",
+)
+
+
+def _issue16_rows() -> list[dict[str, Any]]:
+    lines = ISSUE16.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _country_meant(row: dict[str, Any], got: Understanding) -> str | None:
+    """The country a reply is about: the one named, else (`previous`: the country talked about
+    before) the previous one when the message may follow up on it."""
+    if got.country or got.candidates:
+        return got.country
+    follows_up = getattr(got, "follows_up", True)
+    return row.get("previous") if follows_up else None
+
+
+def _issue16_ok(row: dict[str, Any], got: Understanding) -> bool:
+    return (
+        got.intent == row["intent"]
+        and got.lang == row["lang"]
+        and _country_meant(row, got) == row["country"]
+        and sorted(got.candidates) == sorted(row["candidates"])
+        and ("region" not in row or got.region == row["region"])
+        and ("detail" not in row or got.detail == row["detail"])
+    )
+
+
+def _issue16_scores(index: PlaceIndex) -> dict[str, tuple[int, int, list[str]]]:
+    """Per kind: (right, total, the misses as lines)."""
+    scores: dict[str, tuple[int, int, list[str]]] = {}
+    for kind in ISSUE16_KINDS:
+        items = [(r, understand(r["text"], index)) for r in _issue16_rows() if r["kind"] == kind]
+        misses = [
+            f"  {r['text']!r} (after {r.get('previous')}) -> {g.intent}/{g.detail} {g.lang} "
+            f"{_country_meant(r, g)} {g.region} {list(g.candidates)}"
+            for r, g in items
+            if not _issue16_ok(r, g)
+        ]
+        scores[kind] = (len(items) - len(misses), len(items), misses)
+    return scores
+
+
+def test_issue16_report(real_index: PlaceIndex, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a check: each kind's figure, shown with `pytest -s -k issue16_report`."""
+    scores = _issue16_scores(real_index)
+    with capsys.disabled():
+        print(f"\nissue16: {sum(t for _, t, _ in scores.values())} messages")
+        for kind, (right, total, _) in scores.items():
+            print(f"  {kind:<14} {right / total:6.1%} ({right} of {total})")
+
+
+# Floors per kind of the issue-16 set, a little under the figures reached (before the fixes:
+# situation 0 %, medical 6 %, unknown places 23 %, regions 48 %, flags 0 %, names two countries
+# share 38 %, consulates 67 %, personas 0 %; after: 100 % each).
+ISSUE16_FLOORS = {
+    "situation": 0.95,
+    "medical": 0.95,
+    "unknown_place": 0.95,
+    "region": 0.95,
+    "flag": 0.9,
+    "ambiguous": 0.9,
+    "consulate": 0.9,
+    "persona": 0.9,
+}
+
+
+def test_issue16_set_each_kind(real_index: PlaceIndex) -> None:
+    assert len(_issue16_rows()) >= 150
+    failures = []
+    for kind, (right, total, misses) in _issue16_scores(real_index).items():
+        if right / total < ISSUE16_FLOORS[kind]:
+            failures.append(f"{kind}: {len(misses)} misses of {total}\n" + "\n".join(misses))
+    assert not failures, "\n".join(failures)
+
+
+NOW = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+
+
+def _turn(knowledge: Knowledge, text: str, state: UserState) -> Reply:
+    return respond_to_text(text, state, knowledge, telegram_lang="en", now=NOW)
+
+
+def test_after_mali_a_region_elsewhere_is_answered_for_its_own_country(
+    knowledge: Knowledge,
+) -> None:
+    mali = _turn(knowledge, "Is Mali safe?", UserState(lang="en"))
+    assert mali.state.last_country == "ML"
+    for text, country in (
+        ("is Tigray safe?", "ET"),
+        ("is Sinaloa safe?", "MX"),
+        ("🇹🇭 safe?", "TH"),
+        ("is Hat Yai safe?", "TH"),
+        ("Bodrum", "TR"),
+    ):
+        assert _turn(knowledge, text, mali.state).state.last_country == country, text
+
+
+def test_after_mali_a_place_vigie_does_not_know_is_asked_about(knowledge: Knowledge) -> None:
+    mali = _turn(knowledge, "Is Mali safe?", UserState(lang="en"))
+    reply = _turn(knowledge, "is Zorgania safe?", mali.state)
+    assert reply.unmatched == "place"
+    assert "Mali" not in reply.text
+    assert _turn(knowledge, "and the embassy?", mali.state).state.last_country == "ML"
+
+
+def test_a_name_two_countries_share_is_asked_about(knowledge: Knowledge) -> None:
+    reply = _turn(knowledge, "is Balochistan safe?", UserState(lang="en"))
+    picks = {b.data for row in reply.buttons for b in row}
+    assert any(":PK:" in d for d in picks) and any(":IR:" in d for d in picks), picks
+
+
+def test_a_medical_emergency_is_an_emergency(index: PlaceIndex) -> None:
+    for text in (
+        "urgence médicale à Bamako, ma fille a beaucoup de fièvre",
+        "I need a hospital in Marrakech, my son is very sick",
+        "snake bite in Kenya, what do I do",
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail) == ("emergency", "medical"), text
+    assert read("what vaccines do I need for Mali", index).intent == "health"
+    assert read("ambulance number in Kenya", index).intent == "contacts"
+
+
+def test_situation_kinds_go_from_the_thing_named_to_the_family_to_what_to_do(
+    index: PlaceIndex,
+) -> None:
+    for text, kind in (
+        ("fuel shortage Bamako", "fuel"),
+        ("les écoles sont-elles fermées à Bamako ?", "schools"),
+        ("we are a family in Bamako, is the airport open?", "airport"),
+        ("Nous sommes une famille française à Bamako, que devons-nous faire ?", "family"),
+        ("I'm in Bamako, what now?", "what_to_do"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail, got.country) == ("situation", kind, "ML"), text
+
+
+def test_areas_named_in_regional_advice_are_places_of_their_country() -> None:
+    assert names_in_area(
+        "southern Songkhla province: Hat Yai city; east of Highways 408 and 4113, including Sakom"
+    ) == ["Songkhla", "Hat Yai", "Sakom"]
+    assert names_in_area("Gracias a Dios Department") == ["Gracias a Dios"]
+    index = build_place_index(
+        [RegionName("HN", AREAS, ("Gracias a Dios Department", "the Honduras border"))]
+    )
+    got = read("is Gracias a Dios safe?", index)
+    assert (got.country, got.region) == ("HN", None)
+
+
+def test_a_place_vigie_does_not_know_is_reported_and_stops_a_follow_up(index: PlaceIndex) -> None:
+    got = read("is Zorgania safe?", index)
+    assert (got.country, got.unknown_place, got.follows_up) == (None, "Zorgania", False)
+    assert read("c'est sûr à mbolorvo ?", index).unknown_place == "mbolorvo"
+    assert read("what about Blorvania?", index).intent == "advisory"
+    for follow_up in ("and the embassy?", "is it safe at night?", "et les écoles ?"):
+        assert read(follow_up, index).follows_up, follow_up
+    # A person named at the start is no place: the follow-up stays possible.
+    assert read("Julie est très malade, que faire ?", index).follows_up
+
+
+def test_a_nationality_alone_names_no_destination(index: PlaceIndex) -> None:
+    got = read("numéro de l'ambassade de France", index)
+    assert (got.intent, got.country, got.follows_up) == ("contacts", None, True)
+    assert read("I'm a US citizen, do I need a visa?", index).country is None
+    assert read("Czech Republic passport rules", index).country == "CZ"
+
+
+def test_issue16_replies_fit_one_message_in_the_readers_language(knowledge: Knowledge) -> None:
+    """Each conversation of the set, answered as the bot would (after its previous country)."""
+    too_long, wrong_language = [], []
+    for row in _issue16_rows():
+        state = UserState(last_country=row.get("previous"))
+        reply = respond_to_text(row["text"], state, knowledge, telegram_lang=row["lang"], now=NOW)
+        # Telegram counts the text once its HTML is read, in UTF-16 code units.
+        size = len(strip_tags(reply.text).encode("utf-16-le")) // 2
+        if size > MAX_MESSAGE:
+            too_long.append(f"  {row['text']!r}: {size} characters")
+        if reply.lang != row["lang"]:
+            wrong_language.append(f"  {row['text']!r}: {reply.lang}")
+    assert not too_long, "\n".join(too_long)
+    assert not wrong_language, "\n".join(wrong_language)
+
+
+def test_a_list_of_places_asks_for_the_safest_or_the_ones_to_avoid(index: PlaceIndex) -> None:
+    for text, kind in (
+        ("which countries in Africa are safe?", "safest"),
+        ("quels sont les pays les plus sûrs d'Afrique ?", "safest"),
+        ("most dangerous countries in Africa", "dangerous"),
+        ("least safe countries", "dangerous"),
+        ("où ne faut-il pas aller ?", "dangerous"),
+    ):
+        got = read(text, index)
+        assert (got.intent, got.detail) == ("hotspots", kind), text
