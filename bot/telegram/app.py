@@ -43,6 +43,7 @@ from bot.telegram import handlers as h
 from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.ratelimit import SharedRateLimiter
+from bot.telegram.updates import readable_updates
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,20 @@ class TokenGuardRequest(HTTPXRequest):
         status, payload = await super().do_request(*args, **kwargs)
         if status == HTTPStatus.UNAUTHORIZED:
             self._on_rejected()
+        return status, payload
+
+
+class UpdatesRequest(TokenGuardRequest):
+    """The getUpdates client: an update PTB cannot read is skipped rather than wedging long
+    polling (bot/telegram/updates.py)."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(*args, **kwargs)
+        url = str(args[0] if args else kwargs.get("url", ""))
+        if status == HTTPStatus.OK and url.endswith("/getUpdates"):
+            payload, readable = readable_updates(payload)
+            if not readable:
+                return HTTPStatus.BAD_GATEWAY, payload
         return status, payload
 
 
@@ -257,7 +272,7 @@ def build_application(settings: Settings) -> VigieApp:
         .post_init(on_ready)
         .post_stop(stop_background)
         .request(TokenGuardRequest(rejected, connection_pool_size=256))
-        .get_updates_request(TokenGuardRequest(rejected, connection_pool_size=1))
+        .get_updates_request(UpdatesRequest(rejected, connection_pool_size=1))
     )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
