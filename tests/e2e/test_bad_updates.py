@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from tests.conftest import DATA, PROJECT
@@ -24,8 +23,6 @@ from tests.conftest import DATA, PROJECT
 from .botapi_spec import BotApiSpec
 from .conftest import TOKEN
 from .fake_botapi import FakeBotApi
-from .test_webhook import SECRET, Hooked
-from .test_webhook import hooked as _hooked_fixture  # noqa: F401 (provides `hooked`)
 
 SECRET_TEXT = "my passport number is X1234567, staying at the Hotel Lumiere"
 DEEP = 3000  # deeper than Python's JSON parser goes (about 1000)
@@ -122,26 +119,6 @@ async def test_unreadable_updates_are_skipped_once_and_polling_goes_on(
     assert SECRET_TEXT not in log and "X1234567" not in log
     assert len(log) < 20_000, f"{len(log)} bytes of log"  # no flood
     assert "Traceback" not in log
-
-
-async def test_the_webhook_refuses_unreadable_updates_with_400_and_goes_on(
-    hooked: Hooked, caplog: pytest.LogCaptureFixture
-) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    bodies = [
-        json.dumps({"update_id": 900 + i, **u}).encode()
-        for i, u in enumerate(unreadable_updates(7002)[:3])
-    ]
-    raw_deep = b'{"update_id": 999, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
-    async with aiohttp.ClientSession() as session:
-        for body in [*bodies, raw_deep]:
-            async with session.post(hooked.url, data=body, headers=headers) as response:
-                assert response.status == 400
-    assert SECRET_TEXT not in caplog.text and "X1234567" not in caplog.text
-    hooked.api.push_text(7001, "is Niger safe?")
-    [reply] = await hooked.api.wait_for_messages(7001, 1, timeout=10)
-    assert "Niger" in reply["text"]
-    assert not hooked.api.sent_messages(7002)
 
 
 def test_a_bad_update_leaves_its_neighbours_readable() -> None:
