@@ -380,6 +380,32 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """A consistent snapshot for reads only (BEGIN DEFERRED): in WAL mode it never waits for
+    another connection's write, however long that write holds the lock."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def waiting_at_most(db: Database, seconds: float) -> Iterator[Database]:
+    """Within the block, a write waits at most `seconds` for another connection's lock."""
+    previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
 def get_meta(db: Database, key: str) -> str | None:
     """A value from the meta table."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

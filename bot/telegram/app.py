@@ -202,12 +202,18 @@ async def start_background(app: VigieApp) -> None:
         )
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
         app.job_queue.run_daily(_purge_job, time=dt.time(hour=3, tzinfo=dt.UTC), name="purge")
+        app.job_queue.run_repeating(_kept_writes_job, interval=2, first=2, name="turn-writes")
     sync_review.schedule(app, settings)
 
 
 async def stop_background(app: VigieApp) -> None:
-    """Let the sender finish the messages in flight."""
+    """Let the sender finish the messages in flight, and write what conversations kept."""
     vigie = app.bot_data
+    if not vigie.conversations.retry_writes(wait=5.0):
+        log.error(
+            "%d conversation write(s) lost: the database stayed locked",
+            vigie.conversations.writes_kept,
+        )
     watchdog, vigie.watchdog, vigie.sender = vigie.watchdog, None, None
     if watchdog is not None:
         await watchdog.stop(timeout=30)
@@ -242,6 +248,11 @@ async def _trips_job(context: Context) -> None:
         return
     if ended:
         context.vigie.wake_sender()
+
+
+async def _kept_writes_job(context: Context) -> None:
+    """Write what turns kept while another process held the database's write lock."""
+    context.vigie.conversations.retry_writes()
 
 
 async def _purge_job(context: Context) -> None:
