@@ -36,7 +36,7 @@ from bot.core.reply import Action, Mode, Reply, Scope, Subscription, UserState
 from bot.geo import Place, nearest_place
 from bot.i18n import Tr, tr
 from bot.knowledge import KnowledgeCache
-from bot.store.db import read_transaction, waiting_at_most, write_transaction
+from bot.store.db import erase_deleted, read_transaction, waiting_at_most, write_transaction
 from bot.store.subscriptions import resume_paused
 from bot.store.unmatched import record_unmatched
 from bot.store.users import load_state, save_turn
@@ -61,6 +61,7 @@ class Speaker:
     telegram_lang: str | None = None
     group: bool = False
     admin: bool | None = None
+    names: tuple[str, ...] = ()  # the author's names and @username: masked in what is kept
 
 
 class ConsentNeeded(Exception):
@@ -131,6 +132,7 @@ class Conversations:
         self._kept: list[tuple[int, Write]] = []  # writes another process's lock held back
         self._after: dict[int, UserState] = {}  # the state they will leave, per conversation
         self._waiting = False
+        self._forgotten = False  # a /forget was written: its traces must leave the disk
 
     def turn(self, who: Speaker, said: Said) -> Reply:
         """Answer one message, button or command, and record it; return the reply. In a group,
@@ -159,8 +161,12 @@ class Conversations:
         if reply.unmatched and written:
             kind, lang = reply.unmatched, reply.lang
             writes.append(
-                lambda db: record_unmatched(db, written, lang, kind, now, user_id=who.author)
+                lambda db: record_unmatched(
+                    db, written, lang, kind, now, user_id=who.author, names=who.names
+                )
             )
+        if any(action.kind == "forget" for action in reply.actions):
+            self._forgotten = True
         if reply.text or reply.actions:
             writes.append(
                 lambda db: save_turn(
@@ -182,6 +188,7 @@ class Conversations:
         """Write what earlier turns could not, in order, in one transaction; return whether
         nothing is left to write."""
         if not self._kept:
+            self._erase_forgotten()
             return True
         try:
             with waiting_at_most(self.db, wait), write_transaction(self.db):
@@ -203,7 +210,14 @@ class Conversations:
         self._kept.clear()
         self._after.clear()
         self._waiting = False
+        self._erase_forgotten()
         return True
+
+    def _erase_forgotten(self) -> None:
+        """After a /forget was written: nothing of the user left on disk, WAL included (tried
+        again with `retry_writes` while a reader keeps the old pages)."""
+        if self._forgotten and erase_deleted(self.db):
+            self._forgotten = False
 
     @property
     def writes_kept(self) -> int:

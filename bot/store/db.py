@@ -406,6 +406,21 @@ def waiting_at_most(db: Database, seconds: float) -> Iterator[Database]:
         db.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
+def erase_deleted(db: Database, *, wait: float = 0.05) -> bool:
+    """Leave nothing of deleted rows on disk: deleted content is already zeroed in the pages
+    (secure_delete); checkpoint the WAL, which still holds the pages as they were, into the
+    database and truncate it to nothing. False when a reader still needs the old pages (try
+    again later)."""
+    if db.conn.in_transaction:
+        return False
+    try:
+        with waiting_at_most(db, wait):
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return not busy
+
+
 def get_meta(db: Database, key: str) -> str | None:
     """A value from the meta table."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
