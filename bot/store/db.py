@@ -251,6 +251,21 @@ def m007_subscription_chat(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_notice_deliveries(db: Database) -> None:
+    """Which maintainer each notice reached (or could never reach), so that a notice counts as
+    sent only once delivered, and a failed delivery is tried again."""
+    db.table("notice_deliveries").create(
+        {
+            "notice_id": int,
+            "maintainer": int,
+            "at": str,
+            "failed": str,  # why it can never be delivered (blocked, chat gone), else ''
+        },
+        pk=("notice_id", "maintainer"),
+    )
+
+
 BUSY_TIMEOUT = 10.0  # seconds a command-line tool waits for another process's write lock
 # The running bot waits little on the event loop: its writes are short, and a lock held longer
 # by another process is waited out without blocking everyone (the sender backs off).
