@@ -300,6 +300,10 @@ def run(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -> 
     """Run the Telegram bot (TELEGRAM_BOT_TOKEN), or the offline console when there is no token."""
     settings = _settings(ctx)
     if not settings.token:
+        from bot.store.db import missing_database
+
+        if not settings.db_path.is_file():
+            raise missing_database(settings.db_path)
         click.echo(
             "No TELEGRAM_BOT_TOKEN: starting the offline console.\n"
             "To run on Telegram, create a bot with @BotFather, then:"
