@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import sqlite3
@@ -374,6 +375,28 @@ def hold_instance_lock(db_path: Path | str) -> IO[str]:
     handle.write(f"{os.getpid()}\n")
     handle.flush()
     return handle
+
+
+def claim_database(path: Path) -> IO[str]:
+    """For the bot: check that the database exists, is writable and holds published advice,
+    then become the only bot on it (the lock lasts while the returned file stays open). Raises
+    DatabaseProblem (AlreadyRunning, MissingDatabase …) or sqlite3.Error, for one line."""
+    if not path.is_file():
+        raise missing_database(path)
+    instance = hold_instance_lock(path)
+    db = open_db(path, create=False)
+    try:
+        published = db.execute("SELECT count(*) FROM destinations").fetchone()[0]
+        with write_transaction(db):  # a read-only file or a full disk: say so now, not later
+            set_meta(db, "bot_started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    finally:
+        db.close()
+    if not published:
+        instance.close()
+        raise DatabaseProblem(
+            f"the database {path} holds no published advice: run `vigie data publish` first"
+        )
+    return instance
 
 
 @contextlib.contextmanager

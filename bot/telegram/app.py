@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import IO, Any
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -36,15 +36,7 @@ from bot.push.pacing import SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.push.watchdog import Watchdog
-from bot.store.db import (
-    BOT_BUSY_TIMEOUT,
-    DatabaseProblem,
-    hold_instance_lock,
-    missing_database,
-    open_db,
-    set_meta,
-    write_transaction,
-)
+from bot.store.db import BOT_BUSY_TIMEOUT, claim_database, open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
 from bot.telegram import alerts, sync_review, webhook
 from bot.telegram import handlers as h
@@ -351,34 +343,12 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
     }
 
 
-def claim_database(settings: Settings) -> IO[str]:
-    """Check that the database exists and holds published advice, then become the only bot on
-    it (the lock lasts as long as the returned file stays open)."""
-    if not settings.db_path.is_file():
-        raise missing_database(settings.db_path)
-    instance = hold_instance_lock(settings.db_path)
-    db = open_db(settings.db_path, create=False)
-    try:
-        published = db.execute("SELECT count(*) FROM destinations").fetchone()[0]
-        with write_transaction(db):  # a read-only file or a full disk: say so now, not later
-            set_meta(db, "bot_started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    finally:
-        db.close()
-    if not published:
-        instance.close()
-        raise DatabaseProblem(
-            f"the database {settings.db_path} holds no published advice: run"
-            " `vigie data publish` first"
-        )
-    return instance
-
-
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until stopped: long polling, or a webhook whose requests must carry the secret token
     (our aiohttp server: the secret is checked before the body is read). The only bot on its
     database (else AlreadyRunning), which must exist and hold published advice (else
     DatabaseProblem): the caller says so in one line."""
-    instance = claim_database(settings)
+    instance = claim_database(settings.db_path)
     try:
         _run(settings, webhook_url=webhook_url, listen=listen, port=port)
     finally:
