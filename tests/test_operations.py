@@ -138,3 +138,19 @@ def test_a_bad_feed_file_gives_one_line(tmp_path: Path) -> None:
     feed.write_bytes(b"\x00\x01<html>502 Bad Gateway</html>\n" + os.urandom(2000))
     line = one_line(vigie(tmp_path / "vigie.db", "import", "us-state", "--file", str(feed)))
     assert line.startswith("Error: nothing imported: US feed:")
+
+
+def test_another_process_holding_the_write_lock_does_not_stop_the_bot_starting(
+    tmp_path: Path, published_db: Path
+) -> None:
+    from tests.e2e.test_resilience import hold_write_lock
+
+    db = tmp_path / "vigie.db"
+    shutil.copy(published_db, db)
+    locker = hold_write_lock(db, 5.0)
+    try:
+        result = vigie(db, "run", token=True)  # gets past its checks, then finds no Telegram
+    finally:
+        locker.wait(timeout=10)
+    assert "locked" not in result.stderr
+    assert "All connection attempts failed" in result.stderr

@@ -387,8 +387,12 @@ def claim_database(path: Path) -> IO[str]:
     db = open_db(path, create=False)
     try:
         published = db.execute("SELECT count(*) FROM destinations").fetchone()[0]
-        with write_transaction(db):  # a read-only file or a full disk: say so now, not later
-            set_meta(db, "bot_started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        try:  # a read-only file or a full disk: say so now, not at the first write
+            with waiting_at_most(db, 0.5), write_transaction(db):
+                set_meta(db, "bot_started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise  # another process's write lock is no reason not to start
     finally:
         db.close()
     if not published:
