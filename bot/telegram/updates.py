@@ -101,7 +101,7 @@ def readable_updates(payload: bytes) -> tuple[bytes, bool]:
             cleaned.append(stub)
     if not changed:
         return payload, True
-    return json.dumps({"ok": True, "result": cleaned}).encode(), True
+    return _answer(cleaned, len(result))
 
 
 def _split_and_clean(payload: bytes) -> tuple[bytes, bool]:
@@ -128,6 +128,14 @@ def _split_and_clean(payload: bytes) -> tuple[bytes, bool]:
             stub = skipped(update_id_of(update), why)
         if stub is not None:
             cleaned.append(stub)
+    return _answer(cleaned, len(items))
+
+
+def _answer(cleaned: list[Any], received: int) -> tuple[bytes, bool]:
+    """The cleaned answer; UNREADABLE when updates came and none had an id (nothing would move
+    the offset past them: PTB's back-off rather than asking again at once, forever)."""
+    if received and not cleaned:
+        return UNREADABLE, False
     return json.dumps({"ok": True, "result": cleaned}).encode(), True
 
 

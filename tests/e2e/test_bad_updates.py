@@ -135,3 +135,5 @@ def test_a_bad_update_leaves_its_neighbours_readable() -> None:
     payload, readable = readable_updates(deep)
     assert readable and json.loads(payload)["result"] == [copy.deepcopy(good), {"update_id": 7}]
     assert readable_updates(b"<html>oops</html>") == (readable_updates(b"[")[0], False)
+    without_ids = json.dumps({"ok": True, "result": [{"message": {}}, "x"]}).encode()
+    assert readable_updates(without_ids)[1] is False  # back off: nothing moves the offset
