@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -27,7 +28,30 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-@click.group()
+class _Vigie(click.Group):
+    """The `vigie` group: a database or file system problem ends any command with one line
+    saying what to do and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from bot.store.db import DatabaseProblem, explain
+
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, DatabaseProblem) as error:
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else None
+            where = settings.db_path if settings else "the database"
+            raise click.ClickException(explain(error, where) or str(error)) from error
+        except OSError as error:
+            raise click.ClickException(_os_problem(error)) from error
+
+
+def _os_problem(error: OSError) -> str:
+    """One line for a file the command could not read or write."""
+    what = f" {error.filename}" if error.filename else ""
+    return f"cannot use{what}: {error.strerror or error}"
+
+
+@click.group(cls=_Vigie)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -180,7 +204,7 @@ def data_history(ctx: click.Context, code: str) -> None:
     from bot.store.db import open_db
     from bot.store.publish import history_of
 
-    rows = history_of(open_db(_settings(ctx).db_path), code.upper())
+    rows = history_of(open_db(_settings(ctx).db_path, create=False), code.upper())
     if not rows:
         click.echo(f"No history for {code.upper()}.")
     for row in rows:
@@ -198,7 +222,7 @@ def data_export(ctx: click.Context) -> None:
     from bot.store.publish import export
 
     settings = _settings(ctx)
-    paths = export(open_db(settings.db_path), settings.data_dir)
+    paths = export(open_db(settings.db_path, create=False), settings.data_dir)
     click.echo(f"Wrote {len(paths)} destination file(s) to {settings.data_dir}.")
 
 
@@ -212,7 +236,7 @@ def data_unmatched(ctx: click.Context, limit: int) -> None:
     from bot.store.db import open_db
     from bot.store.unmatched import most_unmatched, purge_unmatched
 
-    db = open_db(_settings(ctx).db_path)
+    db = open_db(_settings(ctx).db_path, create=False)
     purge_unmatched(db, dt.datetime.now(dt.UTC))
     rows = most_unmatched(db, limit)
     if not rows:
@@ -297,7 +321,7 @@ def _run_console(settings: Settings, lang: str | None) -> None:
     from bot.knowledge import KnowledgeCache
     from bot.store.db import open_db
 
-    db = open_db(settings.db_path)
+    db = open_db(settings.db_path, create=False)
     if db.execute("SELECT count(*) FROM destinations").fetchone()[0] == 0:
         raise click.ClickException(
             "the database is empty: run `vigie data publish` (or `make run`)"
@@ -315,6 +339,10 @@ def run(ctx: click.Context, webhook_url: str | None, listen: str, port: int) -> 
     """Run the Telegram bot (TELEGRAM_BOT_TOKEN), or the offline console when there is no token."""
     settings = _settings(ctx)
     if not settings.token:
+        from bot.store.db import missing_database
+
+        if not settings.db_path.is_file():
+            raise missing_database(settings.db_path)
         click.echo(
             "No TELEGRAM_BOT_TOKEN: starting the offline console.\n"
             "To run on Telegram, create a bot with @BotFather, then:"
@@ -346,7 +374,7 @@ def push_status(ctx: click.Context, limit: int) -> None:
     from bot.store.db import open_db
     from bot.store.outbox import DeliveryStatus, failure_reasons, status_counts
 
-    db = open_db(_settings(ctx).db_path)
+    db = open_db(_settings(ctx).db_path, create=False)
     rows = status_counts(db)[:limit]
     if not rows:
         click.echo("No change event yet.")
@@ -373,7 +401,7 @@ def push_retry(ctx: click.Context) -> None:
     from bot.store.db import open_db
     from bot.store.outbox import retry_failed
 
-    count = retry_failed(open_db(_settings(ctx).db_path))
+    count = retry_failed(open_db(_settings(ctx).db_path, create=False))
     click.echo(f"Re-queued {count} failed deliveries.")
 
 
@@ -536,7 +564,7 @@ def show(ctx: click.Context, codes: tuple[str, ...], as_json: bool, lang: str) -
     from bot.store.db import open_db
 
     settings = _settings(ctx)
-    db = open_db(settings.db_path)
+    db = open_db(settings.db_path, create=False)
     sources = read_levels(settings.data_dir)
     missing = []
     for code in codes:

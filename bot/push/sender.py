@@ -150,6 +150,10 @@ class OutboxSender:
                 continue
             failures = 0
             for group in groups:
+                if self._slots.locked():
+                    # Every push the database does not yet know as sent would go out again
+                    # after a crash: write what is known before waiting for a slot.
+                    self._flush()
                 await self._slots.acquire()
                 task = asyncio.create_task(self._send_group(group))
                 tasks.add(task)
@@ -190,6 +194,19 @@ class OutboxSender:
         self._recovered = True
         self._outcomes.clear()
         return groups
+
+    def _flush(self) -> None:
+        """Write the outcomes known so far, in one short transaction (kept in memory for the
+        next turn when the database is busy)."""
+        if not self._outcomes or not self._recovered:
+            return
+        try:
+            with write_transaction(self.db):
+                for outcome in self._outcomes:
+                    outcome(self.db)
+        except sqlite3.Error:
+            return
+        self._outcomes.clear()
 
     def _set_state(self, state: str, *, error: str = "") -> None:
         now = self.clock()

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import fcntl
+import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from sqlite_utils import Database, Migrations
 
@@ -247,24 +252,155 @@ def m007_subscription_chat(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_notice_deliveries(db: Database) -> None:
+    """Which maintainer each notice reached (or could never reach), so that a notice counts as
+    sent only once delivered, and a failed delivery is tried again."""
+    db.table("notice_deliveries").create(
+        {
+            "notice_id": int,
+            "maintainer": int,
+            "at": str,
+            "failed": str,  # why it can never be delivered (blocked, chat gone), else ''
+        },
+        pk=("notice_id", "maintainer"),
+    )
+
+
 BUSY_TIMEOUT = 10.0  # seconds a command-line tool waits for another process's write lock
 # The running bot waits little on the event loop: its writes are short, and a lock held longer
 # by another process is waited out without blocking everyone (the sender backs off).
 BOT_BUSY_TIMEOUT = 1.0  # a publish's write transaction (100k deliveries) takes about 1 s
 
 
-def open_db(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT) -> Database:
-    """Open (creating if needed) the database at `path`, in WAL mode, schema up to date;
-    a write waits up to `busy_timeout` seconds for another connection's write lock."""
+class DatabaseProblem(Exception):
+    """The database cannot be used as it is; the message says what to do (one line)."""
+
+
+class MissingDatabase(DatabaseProblem):
+    """No database where one was expected."""
+
+
+def missing_database(path: Path | str) -> MissingDatabase:
+    """The error for a database that is not there."""
+    return MissingDatabase(f"no database at {path}: run `vigie data publish` to create it")
+
+
+def open_db(
+    path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT, create: bool = True
+) -> Database:
+    """Open the database at `path` (creating it when `create`, else MissingDatabase), in WAL
+    mode, schema up to date; a write waits up to `busy_timeout` seconds for another
+    connection's write lock. Deleted content is overwritten on disk (secure_delete): what
+    /forget removes does not linger in free pages."""
     path = Path(path)
+    if not create and not path.is_file():
+        raise missing_database(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
-    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA secure_delete = ON")
+        migrations.apply(db)
+    except sqlite3.Error:
+        db.close()
+        raise
     return db
+
+
+def explain(error: BaseException, path: Path | str) -> str | None:
+    """One line saying what is wrong with the database at `path` and what to do, for an error
+    SQLite or the file system gave; None when the error is not about the database."""
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, DatabaseProblem):
+        return text
+    if isinstance(error, sqlite3.DatabaseError):
+        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+            return (
+                f"the database {path} is damaged ({text}): restore it from a backup, or move it"
+                " away and run `vigie data publish` to build a new one"
+            )
+        if "readonly" in lowered or "read-only" in lowered:
+            return (
+                f"the database {path} is read-only ({text}): the user running Vigie must be able"
+                " to write it and its folder (check owner and mode)"
+            )
+        if "full" in lowered:
+            return f"no space left for the database {path} ({text}): free some disk space"
+        if "i/o error" in lowered:
+            return (
+                f"could not write the database {path} ({text}): the disk may be full or failing;"
+                " free some space and check the system log"
+            )
+        if "unable to open" in lowered:
+            return (
+                f"cannot open the database {path} ({text}): check that its folder exists and"
+                " is writable by the user running Vigie"
+            )
+        if "locked" in lowered or "busy" in lowered:
+            return (
+                f"the database {path} stayed locked by another process ({text}): try again"
+                " when it is done"
+            )
+        return f"database error on {path}: {text}"
+    return None
+
+
+class AlreadyRunning(DatabaseProblem):
+    """Another bot process already runs on this database."""
+
+
+def hold_instance_lock(db_path: Path | str) -> IO[str]:
+    """Make this process the only bot running on `db_path`: an exclusive lock on the file
+    `<database>.lock` beside it, released by the system however the process ends (kill -9
+    included). Keep the returned file open while the bot runs. Raises AlreadyRunning."""
+    lock_path = Path(f"{db_path}.lock")
+    handle = lock_path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        raise AlreadyRunning(
+            f"another Vigie bot (pid {holder}) is already running on {db_path}; two would send"
+            " the same pushes twice: stop it first"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def claim_database(path: Path) -> IO[str]:
+    """For the bot: check that the database exists, is writable and holds published advice,
+    then become the only bot on it (the lock lasts while the returned file stays open). Raises
+    DatabaseProblem (AlreadyRunning, MissingDatabase …) or sqlite3.Error, for one line."""
+    if not path.is_file():
+        raise missing_database(path)
+    instance = hold_instance_lock(path)
+    db = open_db(path, create=False)
+    try:
+        published = db.execute("SELECT count(*) FROM destinations").fetchone()[0]
+        try:  # a read-only file or a full disk: say so now, not at the first write
+            with waiting_at_most(db, 0.5), write_transaction(db):
+                set_meta(db, "bot_started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise  # another process's write lock is no reason not to start
+    finally:
+        db.close()
+    if not published:
+        instance.close()
+        raise DatabaseProblem(
+            f"the database {path} holds no published advice: run `vigie data publish` first"
+        )
+    return instance
 
 
 @contextlib.contextmanager
@@ -284,6 +420,47 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def read_transaction(db: Database) -> Iterator[Database]:
+    """A consistent snapshot for reads only (BEGIN DEFERRED): in WAL mode it never waits for
+    another connection's write, however long that write holds the lock."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def waiting_at_most(db: Database, seconds: float) -> Iterator[Database]:
+    """Within the block, a write waits at most `seconds` for another connection's lock."""
+    previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def erase_deleted(db: Database, *, wait: float = 0.05) -> bool:
+    """Leave nothing of deleted rows on disk: deleted content is already zeroed in the pages
+    (secure_delete); checkpoint the WAL, which still holds the pages as they were, into the
+    database and truncate it to nothing. False when a reader still needs the old pages (try
+    again later)."""
+    if db.conn.in_transaction:
+        return False
+    try:
+        with waiting_at_most(db, wait):
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return not busy
 
 
 def get_meta(db: Database, key: str) -> str | None:

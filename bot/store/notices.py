@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,48 @@ def mark_sent(db: Database, notice_id: int, at: dt.datetime) -> None:
     db.execute(
         "UPDATE notices SET sent_at = ? WHERE id = ?", [at.isoformat(timespec="seconds"), notice_id]
     )
+
+
+def deliveries_due(db: Database, maintainers: Iterable[int]) -> list[tuple[Notice, int]]:
+    """(notice, maintainer) for every unsent notice and maintainer it has not reached yet (nor
+    failed to reach for good), oldest notice first."""
+    done = {
+        (notice_id, maintainer)
+        for notice_id, maintainer in db.execute(
+            "SELECT notice_id, maintainer FROM notice_deliveries"
+        )
+    }
+    return [
+        (notice, maintainer)
+        for notice in unsent_notices(db)
+        for maintainer in sorted(maintainers)
+        if (notice.id, maintainer) not in done
+    ]
+
+
+def record_delivery(
+    db: Database,
+    notice_id: int,
+    maintainer: int,
+    at: dt.datetime,
+    maintainers: Iterable[int],
+    *,
+    failed: str = "",
+) -> None:
+    """The notice reached `maintainer` (or, with `failed`, never can: blocked, chat gone). Once
+    every maintainer is done and one at least received it, the notice is sent (inside the
+    caller's transaction)."""
+    db.execute(
+        "INSERT OR REPLACE INTO notice_deliveries (notice_id, maintainer, at, failed)"
+        " VALUES (?, ?, ?, ?)",
+        [notice_id, maintainer, at.isoformat(timespec="seconds"), failed],
+    )
+    rows = db.execute(
+        "SELECT maintainer, failed FROM notice_deliveries WHERE notice_id = ?", [notice_id]
+    ).fetchall()
+    reached = {m for m, why in rows if not why}
+    if reached and set(maintainers) <= {m for m, _ in rows}:
+        mark_sent(db, notice_id, at)
 
 
 def open_review(db: Database, code: str) -> Notice | None:

@@ -1,8 +1,9 @@
 """Messages the bot did not understand, kept for maintainers without what identifies people.
 
-Stored masked (e-mail addresses, phone numbers, long digit runs), without control characters,
-for 90 days after they were last seen; tied to their author only by a keyed hash of the user id,
-so that /forget deletes them.
+Stored masked (e-mail addresses, phone numbers, long digit runs, @usernames, the writer's own
+names and the names people give: "my name is …", "je m'appelle …", a signature), without control
+characters, for 90 days after they were last seen; tied to their author only by a keyed hash of
+the user id, so that /forget deletes them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,6 +28,19 @@ _SALT_KEY = "unmatched_salt"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
 _DIGITS = re.compile(r"\d{5,}")
+_USERNAME = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,31}\b")
+# A name given by its owner, then one or two capitalised words: "my name is Ana Lima",
+# "je m'appelle Jean", "call me Bob"; and a signature: "thanks, Ana" at the end.
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_NAMED = re.compile(
+    r"(?i:\b(?:my name is|my name's|name's|call me|i am called|je m'appelle|je m’appelle"
+    r"|mon nom est|mon prénom est|moi c'est|moi c’est)\s+)"
+    rf"({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
+_SIGNED = re.compile(
+    r"(?i:\b(?:thanks|thank you|regards|cheers|merci|cordialement|bises|amitiés)[,!.]?\s+)"
+    rf"({_NAME_WORD}(?:\s+{_NAME_WORD})?)\s*[.!]?\s*$"
+)
 # Terminal escape sequences: CSI (colours, cursor), OSC (titles, links), and the other ESC pairs.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
 
@@ -59,13 +74,21 @@ def printable(text: str) -> str:
     ).strip()
 
 
-def mask(text: str) -> str:
-    """`text` with e-mail addresses, phone numbers and runs of 5+ digits replaced."""
+def mask(text: str, names: Iterable[str] = ()) -> str:
+    """`text` with e-mail addresses, phone numbers, runs of 5+ digits, @usernames, the given
+    `names` (the writer's own) and the names people introduce themselves with replaced."""
     text = _EMAIL.sub("<email>", text)
     text = _PHONE.sub(
         lambda m: "<phone>" if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text
     )
-    return _DIGITS.sub("<number>", text)
+    text = _DIGITS.sub("<number>", text)
+    text = _USERNAME.sub("<username>", text)
+    for name in sorted({n.strip().lstrip("@") for n in names}, key=len, reverse=True):
+        if len(name) >= 2:  # a two-letter name ("Al", "Li") only as written, not "al"
+            flags = re.IGNORECASE if len(name) > 2 else re.NOFLAG
+            text = re.sub(rf"(?<!\w)@?{re.escape(name)}(?!\w)", "<name>", text, flags=flags)
+    text = _NAMED.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + "<name>", text)
+    return _SIGNED.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + "<name>", text)
 
 
 def _text_key(text: str) -> str:
@@ -88,10 +111,18 @@ def author_hash(db: Database, user_id: int) -> str:
 
 
 def record_unmatched(
-    db: Database, text: str, lang: str, kind: str, now: dt.datetime, *, user_id: int | None
+    db: Database,
+    text: str,
+    lang: str,
+    kind: str,
+    now: dt.datetime,
+    *,
+    user_id: int | None,
+    names: Iterable[str] = (),
 ) -> None:
-    """Count a message not understood, masked; `kind` is the core's Reply.unmatched."""
-    cleaned = mask(printable(text))[:300]
+    """Count a message not understood, masked (`names`: the writer's own, as Telegram gives
+    them); `kind` is the core's Reply.unmatched."""
+    cleaned = mask(printable(text), names)[:300]
     key = _text_key(cleaned)
     if not key:
         return

@@ -36,7 +36,7 @@ from bot.push.pacing import SendBudget
 from bot.push.sender import OutboxSender, SenderSettings
 from bot.push.transport import BotApiTransport
 from bot.push.watchdog import Watchdog
-from bot.store.db import BOT_BUSY_TIMEOUT, open_db
+from bot.store.db import BOT_BUSY_TIMEOUT, claim_database, open_db
 from bot.store.unmatched import KEEP_DAYS, purge_unmatched
 from bot.telegram import alerts, membership, menus, sync_review, webhook
 from bot.telegram import handlers as h
@@ -44,6 +44,7 @@ from bot.telegram.context import CONTEXT_TYPES, BotData, Context
 from bot.telegram.menus import COMMANDS
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.ratelimit import SharedRateLimiter
+from bot.telegram.updates import readable_updates
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,20 @@ class TokenGuardRequest(HTTPXRequest):
         status, payload = await super().do_request(*args, **kwargs)
         if status == HTTPStatus.UNAUTHORIZED:
             self._on_rejected()
+        return status, payload
+
+
+class UpdatesRequest(TokenGuardRequest):
+    """The getUpdates client: an update PTB cannot read is skipped rather than wedging long
+    polling (bot/telegram/updates.py)."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(*args, **kwargs)
+        url = str(args[0] if args else kwargs.get("url", ""))
+        if status == HTTPStatus.OK and url.endswith("/getUpdates"):
+            payload, readable = readable_updates(payload)
+            if not readable:
+                return HTTPStatus.BAD_GATEWAY, payload
         return status, payload
 
 
@@ -197,13 +212,19 @@ async def start_background(app: VigieApp) -> None:
         )
         app.job_queue.run_repeating(_trips_job, interval=3600, first=5, name="trips")
         app.job_queue.run_daily(_purge_job, time=dt.time(hour=3, tzinfo=dt.UTC), name="purge")
+        app.job_queue.run_repeating(_kept_writes_job, interval=2, first=2, name="turn-writes")
     sync_review.schedule(app, settings)
 
 
 async def stop_background(app: VigieApp) -> None:
-    """Let the sender finish the messages in flight."""
+    """Let the sender finish the messages in flight, and write what conversations kept."""
     vigie = app.bot_data
     await stop_menus(app)
+    if not vigie.conversations.retry_writes(wait=5.0):
+        log.error(
+            "%d conversation write(s) lost: the database stayed locked",
+            vigie.conversations.writes_kept,
+        )
     watchdog, vigie.watchdog, vigie.sender = vigie.watchdog, None, None
     if watchdog is not None:
         await watchdog.stop(timeout=30)
@@ -238,6 +259,11 @@ async def _trips_job(context: Context) -> None:
         return
     if ended:
         context.vigie.wake_sender()
+
+
+async def _kept_writes_job(context: Context) -> None:
+    """Write what turns kept while another process held the database's write lock."""
+    context.vigie.conversations.retry_writes()
 
 
 async def _purge_job(context: Context) -> None:
@@ -276,7 +302,7 @@ def build_application(settings: Settings) -> VigieApp:
         .post_init(on_ready)
         .post_stop(stop_background)
         .request(TokenGuardRequest(rejected, connection_pool_size=256))
-        .get_updates_request(TokenGuardRequest(rejected, connection_pool_size=1))
+        .get_updates_request(UpdatesRequest(rejected, connection_pool_size=1))
     )
     if settings.base_url:
         base = settings.base_url.rstrip("/")
@@ -284,7 +310,8 @@ def build_application(settings: Settings) -> VigieApp:
     install_token_redaction(settings.token)
     app = builder.build()
     app_ref.append(app)
-    app.bot_data.setup(settings, open_db(settings.db_path, busy_timeout=BOT_BUSY_TIMEOUT), budget)
+    db = open_db(settings.db_path, busy_timeout=BOT_BUSY_TIMEOUT, create=False)
+    app.bot_data.setup(settings, db, budget)
     add_handlers(app, settings)
     return app
 
@@ -338,7 +365,17 @@ def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int
 
 def run_bot(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until stopped: long polling, or a webhook whose requests must carry the secret token
-    (our aiohttp server: the secret is checked before the body is read)."""
+    (our aiohttp server: the secret is checked before the body is read). The only bot on its
+    database (else AlreadyRunning), which must exist and hold published advice (else
+    DatabaseProblem): the caller says so in one line."""
+    instance = claim_database(settings.db_path)
+    try:
+        _run(settings, webhook_url=webhook_url, listen=listen, port=port)
+    finally:
+        instance.close()
+
+
+def _run(settings: Settings, *, webhook_url: str | None, listen: str, port: int) -> None:
     setup_logging(settings.token)
     app = build_application(settings)
     try:

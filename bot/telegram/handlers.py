@@ -74,6 +74,7 @@ def speaker(update: Update) -> Speaker | None:
         author=user.id,
         telegram_lang=user.language_code,
         group=chat is not None and chat.type != ChatType.PRIVATE,
+        names=tuple(n for n in (user.first_name, user.last_name, user.username) if n),
     )
 
 

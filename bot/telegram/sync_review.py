@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.config import Settings
@@ -29,11 +29,11 @@ from bot.store.db import open_db, write_transaction
 from bot.store.notices import (
     Notice,
     decide_notice,
-    mark_sent,
+    deliveries_due,
     notice_by_id,
     open_review,
     preferred_lang,
-    unsent_notices,
+    record_delivery,
 )
 from bot.store.publish import publish_advisories
 from bot.store.sync_state import settle_held
@@ -167,25 +167,35 @@ async def send_notices(app: VigieApp) -> int:
     """Send every unsent notice to each maintainer, in their language; return how many
     (plain text: an error message may hold anything)."""
     svc = app.bot_data
-    notices = unsent_notices(svc.db)
-    if not notices or not svc.settings.maintainers:
+    maintainers = svc.settings.maintainers
+    due = deliveries_due(svc.db, maintainers)
+    if not due:
         return 0
     sources = read_levels(svc.settings.data_dir)
-    for notice in notices:
-        for maintainer in sorted(svc.settings.maintainers):
-            t = tr(preferred_lang(svc.db, maintainer))
-            text, buttons = render_notice(notice, t, {k: v.name for k, v in sources.items()})
-            try:
-                await app.bot.send_message(
-                    maintainer, text, reply_markup=inline_keyboard(buttons), parse_mode=None
-                )
-            except TelegramError as error:
-                log.warning(
-                    "notice %d not delivered to maintainer %d: %s", notice.id, maintainer, error
-                )
+    for notice, maintainer in due:
+        t = tr(preferred_lang(svc.db, maintainer))
+        text, buttons = render_notice(notice, t, {k: v.name for k, v in sources.items()})
+        failed = ""
+        try:
+            await app.bot.send_message(
+                maintainer, text, reply_markup=inline_keyboard(buttons), parse_mode=None
+            )
+        except (Forbidden, BadRequest) as error:  # blocked, chat gone: retrying cannot help
+            failed = str(error)[:200]
+            log.warning("notice %d cannot reach maintainer %d: %s", notice.id, maintainer, error)
+        except TelegramError as error:  # network, 5xx, 429: the next run tries again
+            log.warning(
+                "notice %d not delivered to maintainer %d (%s); trying again later",
+                notice.id,
+                maintainer,
+                error,
+            )
+            continue
         with write_transaction(svc.db):
-            mark_sent(svc.db, notice.id, dt.datetime.now(dt.UTC))
-    return len(notices)
+            record_delivery(
+                svc.db, notice.id, maintainer, dt.datetime.now(dt.UTC), maintainers, failed=failed
+            )
+    return len({notice.id for notice, _ in due})
 
 
 def render_notice(

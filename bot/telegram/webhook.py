@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.context import BotData
+from bot.telegram.updates import skipped, unreadable, update_id_of
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +37,13 @@ def _refuse(status: int, reason: str) -> web.Response:
 
 
 def _as_update(data: Any, app: Application) -> Update | None:
-    """The update in a decoded body, or None when it is not one."""
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    """The update in a decoded body, or None when it is not one (logged once, without its
+    text: bot/telegram/updates.py)."""
+    why = unreadable(data)
+    if why is not None:
+        skipped(update_id_of(data), why)
         return None
-    try:
-        return Update.de_json(data, app.bot)
-    except Exception:  # PTB's parsers raise whatever malformed input makes them raise
-        log.info("webhook: a body with the secret was not a valid update", exc_info=True)
-        return None
+    return Update.de_json(data, app.bot)
 
 
 def webhook_app(
@@ -66,7 +66,7 @@ def webhook_app(
             data: Any = json.loads(await request.read())
         except web.HTTPRequestEntityTooLarge:
             return _refuse(413, "too large")
-        except ValueError:  # not JSON, or not UTF-8
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
             data = None
         update = _as_update(data, app)
         if update is None:

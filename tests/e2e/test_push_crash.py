@@ -101,14 +101,19 @@ async def test_kill_9_during_a_broadcast_loses_nothing(
         finally:
             if bot.poll() is None:
                 bot.kill()
-        at_kill = len(_received(api))
+        await asyncio.sleep(0.5)  # requests the bot wrote before dying reach the fake server
+        received_at_kill = _received(api)
+        at_kill = len(received_at_kill)
         assert at_kill < SUBSCRIBERS, "the broadcast finished before the kill: nothing was tested"
         db = open_db(db_path)
-        claimed = db.execute("SELECT count(*) FROM deliveries WHERE status = 'sending'").fetchone()[
-            0
-        ]
+        claimed = {
+            chat
+            for (chat,) in db.execute("SELECT chat_id FROM deliveries WHERE status = 'sending'")
+        }
         # Claimed at the kill: those in flight, and at most one more batch waiting for a slot.
-        assert claimed <= 2 * IN_FLIGHT_MAX
+        assert len(claimed) <= 2 * IN_FLIGHT_MAX
+        # Only these can be sent twice: claimed, not recorded as sent, and already received.
+        in_flight = claimed & set(received_at_kill)
 
         bot = _start(api, db_path)
         try:
@@ -125,11 +130,63 @@ async def test_kill_9_during_a_broadcast_loses_nothing(
 
     received = _received(api)
     assert sorted(received) == list(range(FIRST_USER, FIRST_USER + SUBSCRIBERS))
-    duplicates = sum(1 for count in received.values() if count > 1)
-    assert duplicates <= IN_FLIGHT_MAX, f"{duplicates} sent twice"
+    duplicates = {chat for chat, count in received.items() if count > 1}
+    assert len(duplicates) <= IN_FLIGHT_MAX, f"{len(duplicates)} sent twice"
+    assert duplicates <= in_flight, "a push not in flight at the kill was sent twice"
     assert max(received.values()) <= 2
     statuses = dict(
         db.execute("SELECT status, count(*) FROM deliveries GROUP BY status").fetchall()
     )
     assert statuses == {"sent": SUBSCRIBERS}
     assert api.violations == []
+
+
+def _vigie(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VIGIE_DB": str(db_path), "VIGIE_DATA_DIR": str(DATA)}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(
+    spec: BotApiSpec, published_db: Path, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "vigie.db"
+    shutil.copy(published_db, db_path)
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("*.db*"))
+    _prepare(db_path, data_dir)
+
+    async with FakeBotApi(spec, privacy_mode=False) as api:
+        first = _start(api, db_path)
+        try:
+            await api.wait_for(lambda: len(_received(api)) >= SUBSCRIBERS // 4, timeout=60)
+            second = _start(api, db_path)
+            code = await asyncio.to_thread(second.wait, 60)
+            said = second.stderr.read().decode() if second.stderr else ""
+            # Commands that only read still work while the bot runs.
+            status = await asyncio.to_thread(_vigie, db_path, "push", "status")
+            shown = await asyncio.to_thread(_vigie, db_path, "show", "ML")
+            await api.wait_for(lambda: len(_received(api)) == SUBSCRIBERS, timeout=90)
+            await asyncio.sleep(1.0)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.to_thread(first.wait, 30)
+            except subprocess.TimeoutExpired:
+                first.kill()
+
+    assert code == 1
+    assert said.strip().count("\n") == 0, said  # one line
+    assert "already running" in said and str(db_path) in said
+    assert status.returncode == 0 and "sender: running" in status.stdout
+    assert shown.returncode == 0 and "Mali" in shown.stdout
+    received = _received(api)
+    assert sorted(received) == list(range(FIRST_USER, FIRST_USER + SUBSCRIBERS))
+    assert max(received.values()) == 1, "the second bot made the first send pushes twice"

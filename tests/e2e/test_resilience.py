@@ -69,3 +69,39 @@ async def test_a_killed_sender_is_restarted_by_the_watchdog(
     queue_broadcast(bot, subscribers)
     await bot.api.wait_for(lambda: all(bot.api.sent_messages(s) for s in subscribers), timeout=15)
     assert watchdog.restarts == 1
+
+
+async def test_travellers_are_answered_while_another_process_holds_the_write_lock(
+    bot: Running,
+) -> None:
+    """A 25 s lock (a long publish, a maintainer's sqlite3): answers go on from a read, never
+    "Sorry"; what the turns changed is written once the lock is gone."""
+    api, user = bot.api, 7101
+    locker = hold_write_lock(bot.settings.db_path, 25.0)
+    try:
+        api.push_text(user, "is Niger safe?")
+        [card] = await api.wait_for_messages(user, 1, timeout=5)
+        api.push_text(user, "/subscribe Niger")
+        api.push_text(user, "/subscriptions")
+        replies = await api.wait_for_messages(user, 3, timeout=5)
+        assert locker.poll() is None, "the lock ended before the answers: nothing was tested"
+    finally:
+        locker.wait(timeout=40)
+    texts = [m["text"] for m in replies]
+    assert "Niger" in card["text"]
+    assert not any("Sorry" in text for text in texts), texts
+    assert "Niger" in texts[2], "the subscription made during the lock is not shown"
+    db = open_db(bot.settings.db_path)
+
+    def written() -> bool:
+        row = db.execute(
+            "SELECT count(*) FROM subscriptions WHERE user_id = ? AND code = 'NE'"
+            " AND status = 'active'",
+            [user],
+        ).fetchone()
+        return bool(row[0])
+
+    await api.wait_for(written, timeout=10)
+    [(last,)] = db.execute("SELECT last_country FROM users WHERE user_id = ?", [user])
+    assert last == "NE"
+    assert bot.app.bot_data.conversations.writes_kept == 0

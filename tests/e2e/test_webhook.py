@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import shutil
 import socket
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from tests.conftest import DATA
 from .botapi_spec import BotApiSpec
 from .conftest import TOKEN
 from .fake_botapi import FakeBotApi
+from .test_bad_updates import SECRET_TEXT, unreadable_updates
 
 SECRET = "s3cret-Token_1"
 
@@ -165,3 +167,23 @@ def test_webhook_mode_needs_a_secret(tmp_path: Path) -> None:
     assert webhook_options(ok, "https://bot.example.org/", "127.0.0.1", 8443)["webhook_url"] == (
         "https://bot.example.org/telegram"
     )
+
+
+async def test_the_webhook_refuses_unreadable_updates_with_400_and_goes_on(
+    hooked: Hooked, caplog: pytest.LogCaptureFixture
+) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    bodies = [
+        json.dumps({"update_id": 900 + i, **u}).encode()
+        for i, u in enumerate(unreadable_updates(7002)[:3])
+    ]
+    raw_deep = b'{"update_id": 999, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    async with aiohttp.ClientSession() as session:
+        for body in [*bodies, raw_deep]:
+            async with session.post(hooked.url, data=body, headers=headers) as response:
+                assert response.status == 400
+    assert SECRET_TEXT not in caplog.text and "X1234567" not in caplog.text
+    hooked.api.push_text(7001, "is Niger safe?")
+    [reply] = await hooked.api.wait_for_messages(7001, 1, timeout=10)
+    assert "Niger" in reply["text"]
+    assert not hooked.api.sent_messages(7002)
