@@ -15,7 +15,7 @@ from babel.lists import format_list
 from bot.core.html import esc as _esc
 from bot.core.html import flag as _flag
 from bot.core.html import link as _link
-from bot.core.model import STALE_AFTER, SourceInfo
+from bot.core.model import STALE_AFTER, Embassy, SourceInfo
 from bot.core.official import Excerpt, NumberLine, Office, OfficialAnswer
 from bot.core.typography import foreign
 from bot.i18n import N_, Tr
@@ -138,17 +138,26 @@ def number_lines(
 # ---- offices ----------------------------------------------------------------------------------
 
 
+def office_name(embassy: Embassy, t: Tr) -> str:
+    """The office's own name as its government writes it ("British High Commission Nairobi",
+    "Ambassade du Canada à Bamako"), else whose it is and where ("Embassy of France in Lima")."""
+    own = embassy.name_fr if t.lang == "fr" else embassy.name
+    if own:
+        return own
+    if embassy.kind == "consulate":
+        what = t._("Consulate of {country_the} in {city}")
+    else:
+        what = t._("Embassy of {country_the} in {city}")
+    return what.format(**t.country_args(embassy.of), city=embassy.city)
+
+
 def office_lines(listed: Sequence[Office], sources: Mapping[str, SourceInfo], t: Tr) -> list[str]:
     """Each office named by whose it is, with its address, phone, e-mail and link; a
     government's own listing says whose list it comes from."""
     lines = []
     for office in listed:
         embassy = office.embassy
-        if embassy.kind == "consulate":
-            what = t._("Consulate of {country_the} in {city}")
-        else:
-            what = t._("Embassy of {country_the} in {city}")
-        name = what.format(**t.country_args(embassy.of), city=embassy.city)
+        name = office_name(embassy, t)
         head = _link(embassy.url, name) if embassy.url else _esc(name)
         lines.append(f"{_flag(embassy.of)} <b>{head}</b>")
         if embassy.address:
