@@ -102,9 +102,10 @@ _NOTE = re.compile(r"\s*\((?P<note>[^()]{1,80})\)")
 _BETWEEN_NUMBERS = re.compile(r"\s*(?:,|/|\bor\b|\bou\b)\s*", re.IGNORECASE)
 _SEGMENT_START = re.compile(r"\s*(?:[,;|]\s*|\b(?:and|et)\s+)?")
 _LABEL = re.compile(
-    r"(?P<label>[^\d:–—()+|;,]{2,60}?(?:,\s*[^\d:–—()+|;,]{2,40}?)*?)"
-    r"\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])"
+    r"(?P<label>[^\d:–—()+|;]{2,80}?)\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])"
 )
+# No line that gives a number is longer: a longer one is prose, read with doubt.
+_MAX_LINE = 240
 _TAIL = re.compile(
     r"^(?:for|to reach|to contact|to call|and ask for|in case of|in|pour obtenir|pour)\s+"
     r"(?:an?\s+|the\s+|de\s+l['’]\s*|l['’]\s*|les\s+|la\s+|le\s+)?(?P<what>[^.]{2,60}?)\.?$",
@@ -215,6 +216,8 @@ def parse_line(line: str, context: str | None) -> list[EmergencyNumber] | None:
     text = text.replace("\u2011", "-").replace("\u2212", "-").rstrip(" .;")
     if not re.search(r"\d", text):
         return []
+    if len(text) > _MAX_LINE:
+        return None
     context_services = services_named(context) if context else None
     if context is not None and context_services is None:
         return None  # under a sub-heading that names no service: not sure whose numbers
