@@ -101,9 +101,7 @@ _NUMBER = re.compile(
 _NOTE = re.compile(r"\s*\((?P<note>[^()]{1,80})\)")
 _BETWEEN_NUMBERS = re.compile(r"\s*(?:,|/|\bor\b|\bou\b)\s*", re.IGNORECASE)
 _SEGMENT_START = re.compile(r"\s*(?:[,;|]\s*|\b(?:and|et)\s+)?")
-_LABEL = re.compile(
-    r"(?P<label>[^\d:–—()+|;]{2,80}?)\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])"
-)
+_LABEL = re.compile(r"(?P<label>[^\d:–—()+|;]{2,80}?)\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])")
 # No line that gives a number is longer: a longer one is prose, read with doubt.
 _MAX_LINE = 240
 _TAIL = re.compile(

@@ -122,6 +122,26 @@ def test_a_part_with_markup_telegram_would_refuse_or_50000_characters_is_kept_as
     assert 45_000 < len(health.text) <= 60_000
 
 
+@pytest.mark.parametrize("parts", [None, 5, "parts", {"slug": "health"}, [None, 3]])
+def test_parts_of_any_odd_shape_leave_the_level_and_no_section(parts: object) -> None:
+    page = json.loads(_uk("haiti"))
+    page["details"]["parts"] = parts
+    advice = uk_fcdo.parse_country(json.dumps(page).encode()).advice
+    assert advice.level == 4 and advice.sections == () and advice.emergency == ()
+
+
+@pytest.mark.parametrize("offices", [None, 5, "x", {"city": "Bangkok"}, [None, 3, []]])
+def test_canada_offices_of_any_odd_shape_are_not_an_error(offices: object) -> None:
+    page = json.loads(_ca_full())
+    page["data"]["eng"]["offices"] = offices
+    page["data"]["fra"]["offices"] = offices
+    page["data"]["eng"]["health"] = {"not": "text"}
+    page["data"]["fra"]["advisories"] = ["not", "text"]
+    advice = ca_gac.parse_country(json.dumps(page).encode()).advice
+    assert advice.offices == () and advice.level == 2
+    assert advice.sections_on("health", "en") == () and advice.sections_on("health", "fr")
+
+
 def test_an_old_page_maps_its_old_parts() -> None:
     raw = shared_file("feeds/uk-fcdo_turkey_2017.json").read_bytes()
     topics = [s.topic for s in uk_fcdo.parse_country(raw).advice.sections]
