@@ -159,6 +159,8 @@ def clean_number(prefix: str | None, body: str) -> str | None:
         if len(digits_body) < 2 or re.fullmatch(r"0\d", digits_body) or " " in spaced:
             return None
         return digits_body
+    if len(digits_body) == 5:
+        return digits_body if " " not in spaced else None  # South Africa's police: 10111
     if not 6 <= len(digits_body) <= 15:
         return None
     return spaced
@@ -183,6 +185,8 @@ def _numbers_at(text: str, pos: int) -> tuple[list[_Found], int] | None:
             pos = note.end()
         found.append(_Found(number, note.group("note").strip() if note else ""))
         between = _BETWEEN_NUMBERS.match(text, pos)
+        if (between is None or between.end() == pos) and note:
+            between = re.compile(r"\s+").match(text, pos)  # "19 (in cities) 177 (outside)"
         if between is None or not re.match(r"[\d(+]", text[between.end() :]):
             break
         pos = between.end()

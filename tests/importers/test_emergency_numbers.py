@@ -65,6 +65,26 @@ ALL_THREE = {("police", "106"), ("ambulance", "104"), ("fire", "105")}
             id="mexico",
         ),
         pytest.param(
+            "<p>Telephone: 119 (ambulance, fire)</p><p>Telephone: 110 (police)</p>",
+            {("ambulance", "119"), ("fire", "119"), ("police", "110")},
+            id="japan-two-lines",
+        ),
+        pytest.param(
+            "<p>Telephone: 000 (ambulance, fire, police)</p>",
+            {("general", "000")},
+            id="australia-000",
+        ),
+        pytest.param(
+            "<p>Police: 10111</p><p>Ambulance: 10177</p>",
+            {("police", "10111"), ("ambulance", "10177")},
+            id="south-africa-five-digits",
+        ),
+        pytest.param(
+            "<p>Ambulance: 15</p><p>Police: 19 (in cities) 177 (outside cities)</p>",
+            {("ambulance", "15"), ("police", "19"), ("police", "177")},
+            id="morocco-notes",
+        ),
+        pytest.param(
             "<p>Police and fire: 100</p><p>Tourist police: 1155</p>",
             {("police", "100"), ("fire", "100"), ("tourist_police", "1155")},
             id="shared-number",
