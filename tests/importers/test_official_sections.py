@@ -250,3 +250,22 @@ def test_sections_numbers_and_offices_survive_the_data_file(data_dir: Path) -> N
     assert problems == [] and read is not None
     assert read.source("uk-fcdo") == uk
     assert read.source("ca-gac") == ca
+
+
+def test_vigie_import_writes_the_texts_numbers_and_office_into_the_file(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    page = shared_file("feeds/2026-10-07/uk/kenya.json")
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(data_dir), "import", "uk-fcdo", "--file", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    text = destination_path(data_dir, "KE").read_text(encoding="utf-8")
+    assert 'licence = "ogl-uk-3.0"' in text
+    assert '[[sources.emergency]]\nservice = "general"\nnumber = "999"' in text
+    assert 'name = "British High Commission Nairobi"' in text
+    assert 'url = "https://www.gov.uk/foreign-travel-advice/kenya/health"' in text
+    check = CliRunner().invoke(main, ["--data-dir", str(data_dir), "data", "check"])
+    assert check.exit_code == 0, check.output
