@@ -23,6 +23,16 @@ CURATED_TOPICS = {
     "contacts": "help",
     "leaving": "help",
 }
+# The officials' topics that answer each topic of the report: a government's summary, warnings
+# and regional risks speak of security too.
+OFFICIAL_TOPICS_FOR = {
+    "security": ("security", "warnings", "regions", "summary"),
+    "health": ("health",),
+    "entry": ("entry",),
+    "laws": ("laws",),
+    "disasters": ("disasters",),
+    "help": ("help",),
+}
 SHORT = {"us-state": "US", "ca-gac": "CA", "uk-fcdo": "UK", "au-dfat": "AU", "fr-meae": "FR"}
 
 
@@ -134,7 +144,7 @@ def topic_coverage(advisory: Advisory, topic: str, today: dt.date) -> TopicCover
     curated = any(CURATED_TOPICS.get(name) == topic for name in advisory.sections)
     officials = []
     for source in advisory.sources:
-        found = source.sections_on(topic)
+        found = [s for s in source.sections if s.topic in OFFICIAL_TOPICS_FOR[topic]]
         if not found:
             continue
         newest = max((s.date or source.date) for s in found)

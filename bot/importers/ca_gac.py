@@ -227,8 +227,8 @@ def emergency_numbers(sections: tuple[OfficialSection, ...]) -> tuple[EmergencyN
 def canada_offices(eng: dict[str, Any], fra: dict[str, Any]) -> tuple[Embassy, ...]:
     """Canada's offices for this destination (`offices`, in each language block or with `eng`
     and `fra` inside each office), each named in English and, when given, in French."""
-    english = [o for o in eng.get("offices") or [] if isinstance(o, dict)]
-    french = [o for o in (fra.get("offices") or []) if isinstance(o, dict)] if fra else []
+    english = _dicts(eng.get("offices"))
+    french = _dicts(fra.get("offices")) if fra else []
     offices: list[Embassy] = []
     for at, office in enumerate(english):
         en: dict[str, Any] = office["eng"] if isinstance(office.get("eng"), dict) else office
@@ -239,6 +239,10 @@ def canada_offices(eng: dict[str, Any], fra: dict[str, Any]) -> tuple[Embassy, .
         if made is not None and made not in offices:
             offices.append(made)
     return tuple(offices)
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _field(office: dict[str, Any], key: str) -> str:
@@ -300,10 +304,10 @@ def _phrase_level(text: str) -> int | None:
     return None
 
 
-def _advisories(markup: str, level: int) -> tuple[str, tuple[SourceRegion, ...]]:
+def _advisories(markup: object, level: int) -> tuple[str, tuple[SourceRegion, ...]]:
     """The national advice (first block) as plain text, and each regional advisory block
     ("<h3>Area - Avoid all travel</h3>…") above the national level as a region."""
-    if not markup:
+    if not isinstance(markup, str) or not markup:
         return "", ()
     root = parse_html(markup)
     blocks = [n for n in root.find_all("div") if "AdvisoryContainer" in n.attrs.get("class", "")]

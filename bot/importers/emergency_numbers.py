@@ -101,10 +101,9 @@ _NUMBER = re.compile(
 _NOTE = re.compile(r"\s*\((?P<note>[^()]{1,80})\)")
 _BETWEEN_NUMBERS = re.compile(r"\s*(?:,|/|\bor\b|\bou\b)\s*", re.IGNORECASE)
 _SEGMENT_START = re.compile(r"\s*(?:[,;|]\s*|\b(?:and|et)\s+)?")
-_LABEL = re.compile(
-    r"(?P<label>[^\d:–—()+|;,]{2,60}?(?:,\s*[^\d:–—()+|;,]{2,40}?)*?)"
-    r"\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])"
-)
+_LABEL = re.compile(r"(?P<label>[^\d:–—()+|;]{2,80}?)\s*(?::|–|—|\s-|-(?=\s))?\s*(?=[\d(+])")
+# No line that gives a number is longer: a longer one is prose, read with doubt.
+_MAX_LINE = 240
 _TAIL = re.compile(
     r"^(?:for|to reach|to contact|to call|and ask for|in case of|in|pour obtenir|pour)\s+"
     r"(?:an?\s+|the\s+|de\s+l['’]\s*|l['’]\s*|les\s+|la\s+|le\s+)?(?P<what>[^.]{2,60}?)\.?$",
@@ -160,6 +159,8 @@ def clean_number(prefix: str | None, body: str) -> str | None:
         if len(digits_body) < 2 or re.fullmatch(r"0\d", digits_body) or " " in spaced:
             return None
         return digits_body
+    if len(digits_body) == 5:
+        return digits_body if " " not in spaced else None  # South Africa's police: 10111
     if not 6 <= len(digits_body) <= 15:
         return None
     return spaced
@@ -184,6 +185,8 @@ def _numbers_at(text: str, pos: int) -> tuple[list[_Found], int] | None:
             pos = note.end()
         found.append(_Found(number, note.group("note").strip() if note else ""))
         between = _BETWEEN_NUMBERS.match(text, pos)
+        if (between is None or between.end() == pos) and note:
+            between = re.compile(r"\s+").match(text, pos)  # "19 (in cities) 177 (outside)"
         if between is None or not re.match(r"[\d(+]", text[between.end() :]):
             break
         pos = between.end()
@@ -215,6 +218,8 @@ def parse_line(line: str, context: str | None) -> list[EmergencyNumber] | None:
     text = text.replace("\u2011", "-").replace("\u2212", "-").rstrip(" .;")
     if not re.search(r"\d", text):
         return []
+    if len(text) > _MAX_LINE:
+        return None
     context_services = services_named(context) if context else None
     if context is not None and context_services is None:
         return None  # under a sub-heading that names no service: not sure whose numbers

@@ -204,7 +204,8 @@ def parse_country(raw: bytes) -> FeedEntry:
     level = level_from_alert_status(statuses)
     note = clean_text(details.get("change_description") or "")
     note = note.removeprefix("Latest update:").strip()
-    parts = [p for p in details.get("parts") or [] if isinstance(p, dict)]
+    listed = details.get("parts")
+    parts = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
     warnings = _warnings_part(parts)
     summary, regions = _against(warnings, level, codes, slug) if warnings else ("", ())
     sections = official_sections(parts, slug)

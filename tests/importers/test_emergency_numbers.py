@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from bot.importers.emergency_numbers import block_after_heading, numbers_in_block
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.importers.emergency_numbers import block_after_heading, numbers_in_block, parse_line
 from bot.importers.official_text import html_to_text
 
 
@@ -61,6 +65,26 @@ ALL_THREE = {("police", "106"), ("ambulance", "104"), ("fire", "105")}
             id="mexico",
         ),
         pytest.param(
+            "<p>Telephone: 119 (ambulance, fire)</p><p>Telephone: 110 (police)</p>",
+            {("ambulance", "119"), ("fire", "119"), ("police", "110")},
+            id="japan-two-lines",
+        ),
+        pytest.param(
+            "<p>Telephone: 000 (ambulance, fire, police)</p>",
+            {("general", "000")},
+            id="australia-000",
+        ),
+        pytest.param(
+            "<p>Police: 10111</p><p>Ambulance: 10177</p>",
+            {("police", "10111"), ("ambulance", "10177")},
+            id="south-africa-five-digits",
+        ),
+        pytest.param(
+            "<p>Ambulance: 15</p><p>Police: 19 (in cities) 177 (outside cities)</p>",
+            {("ambulance", "15"), ("police", "19"), ("police", "177")},
+            id="morocco-notes",
+        ),
+        pytest.param(
             "<p>Police and fire: 100</p><p>Tourist police: 1155</p>",
             {("police", "100"), ("fire", "100"), ("tourist_police", "1155")},
             id="shared-number",
@@ -113,3 +137,50 @@ def test_dial_for_emergency_assistance_is_the_general_number() -> None:
 
 def test_no_block_no_numbers() -> None:
     assert _read("<h2>Health</h2><p>Dial 112 and ask for an ambulance.</p>") == set()
+
+
+@settings(max_examples=200, deadline=1000)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Police",
+                "Ambulance",
+                "Fire",
+                "Tourist police",
+                "Telephone",
+                "Dial",
+                ":",
+                " – ",
+                ", ",
+                " and ",
+                " or ",
+                "(",
+                ")",
+                "112",
+                "17",
+                "(0052)",
+                "+33",
+                "55 5207 4155",
+                "ambulance, fire, police",
+                "for emergency assistance",
+                "WhatsApp",
+                "0",
+                "1 2",
+                ".",
+            ]
+        )
+        | st.text(max_size=6),
+        max_size=40,
+    ),
+    st.sampled_from([None, "Mexico City Tourist Police", "Police"]),
+)
+def test_any_line_is_read_quickly_and_never_invents_a_digit(
+    pieces: list[str], context: str | None
+) -> None:
+    line = " ".join(pieces)
+    found = parse_line(line, context)
+    digits = re.sub(r"\D", "", line)
+    for number in found or ():
+        assert re.sub(r"\D", "", number.number) in digits
+        assert number.service in ("general", "police", "ambulance", "fire", "tourist_police")

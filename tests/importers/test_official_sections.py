@@ -122,6 +122,26 @@ def test_a_part_with_markup_telegram_would_refuse_or_50000_characters_is_kept_as
     assert 45_000 < len(health.text) <= 60_000
 
 
+@pytest.mark.parametrize("parts", [None, 5, "parts", {"slug": "health"}, [None, 3]])
+def test_parts_of_any_odd_shape_leave_the_level_and_no_section(parts: object) -> None:
+    page = json.loads(_uk("haiti"))
+    page["details"]["parts"] = parts
+    advice = uk_fcdo.parse_country(json.dumps(page).encode()).advice
+    assert advice.level == 4 and advice.sections == () and advice.emergency == ()
+
+
+@pytest.mark.parametrize("offices", [None, 5, "x", {"city": "Bangkok"}, [None, 3, []]])
+def test_canada_offices_of_any_odd_shape_are_not_an_error(offices: object) -> None:
+    page = json.loads(_ca_full())
+    page["data"]["eng"]["offices"] = offices
+    page["data"]["fra"]["offices"] = offices
+    page["data"]["eng"]["health"] = {"not": "text"}
+    page["data"]["fra"]["advisories"] = ["not", "text"]
+    advice = ca_gac.parse_country(json.dumps(page).encode()).advice
+    assert advice.offices == () and advice.level == 2
+    assert advice.sections_on("health", "en") == () and advice.sections_on("health", "fr")
+
+
 def test_an_old_page_maps_its_old_parts() -> None:
     raw = shared_file("feeds/uk-fcdo_turkey_2017.json").read_bytes()
     topics = [s.topic for s in uk_fcdo.parse_country(raw).advice.sections]
@@ -230,3 +250,22 @@ def test_sections_numbers_and_offices_survive_the_data_file(data_dir: Path) -> N
     assert problems == [] and read is not None
     assert read.source("uk-fcdo") == uk
     assert read.source("ca-gac") == ca
+
+
+def test_vigie_import_writes_the_texts_numbers_and_office_into_the_file(data_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    page = shared_file("feeds/2026-10-07/uk/kenya.json")
+    result = CliRunner().invoke(
+        main, ["--data-dir", str(data_dir), "import", "uk-fcdo", "--file", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    text = destination_path(data_dir, "KE").read_text(encoding="utf-8")
+    assert 'licence = "ogl-uk-3.0"' in text
+    assert '[[sources.emergency]]\nservice = "general"\nnumber = "999"' in text
+    assert 'name = "British High Commission Nairobi"' in text
+    assert 'url = "https://www.gov.uk/foreign-travel-advice/kenya/health"' in text
+    check = CliRunner().invoke(main, ["--data-dir", str(data_dir), "data", "check"])
+    assert check.exit_code == 0, check.output

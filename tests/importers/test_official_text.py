@@ -129,3 +129,11 @@ def test_any_markup_gives_text_and_never_raises(pieces: list[str]) -> None:
     text = html_to_text("".join(pieces))
     assert isinstance(text, str)
     assert "\n\n\n" not in text
+
+
+def test_a_table_keeps_one_row_a_line_and_its_cells_apart() -> None:
+    markup = (
+        "<table><tr><th>Service</th><th>Number</th></tr><tr><td>Police</td><td>191</td></tr>"
+        "<tr><td>Tourist police</td><td><strong>1155</strong></td></tr></table>"
+    )
+    assert html_to_text(markup) == "Service – Number\n\nPolice – 191\n\nTourist police – 1155"

@@ -129,3 +129,28 @@ def test_a_fresh_clone_without_a_database_reads_the_files(
     assert "no database yet: subscribers unknown" in output
     assert _row(output, "KE").split()[-1] == "UK"  # GOV.UK's numbers, read from data/
     assert not missing.exists()
+
+
+def test_canadas_french_and_the_us_summary_are_shown_where_held(
+    real_data_dir: Path, tmp_path: Path
+) -> None:
+    from bot.importers import ca_gac, us_state
+    from tests.conftest import shared_file
+
+    thailand = ca_gac.parse_country(
+        shared_file("feeds/derived/ca/cta-cap-th-full.json").read_bytes()
+    ).advice
+    advisory, _ = read_destination(destination_path(real_data_dir, "TH"), NOW.date())
+    assert advisory is not None
+    others = tuple(s for s in advisory.sources if s.source != "ca-gac")
+    _edit(real_data_dir, "TH", sources=(thailand, *others))
+    feed = us_state.parse_feed(shared_file("feeds/us-state-dept_2025-10-07.xml").read_bytes())
+    (south_africa,) = [e.advice for e in feed.entries if e.codes == ("ZA",)]
+    _edit(real_data_dir, "ZA", sources=(south_africa,))
+    output = _coverage(real_data_dir, _published(real_data_dir, tmp_path))
+    today = dt.datetime.now(dt.UTC).date()
+    th = re.split(r"\s{2,}", _row(output, "TH"))
+    assert th[2] == f"CA+fr {(today - thailand.date).days}d"  # health, in French too
+    assert th[-1] == "CA"  # Canada's "Emergency services": 191, 1669, 199, 1155
+    za = re.split(r"\s{2,}", _row(output, "ZA"))
+    assert za[1] == f"US {(today - south_africa.date).days}d" and za[2] == "-"

@@ -166,6 +166,27 @@ LAYOUTS: tuple[Layout, ...] = (
         lambda n, _: _p(f"Police and fire: {n.police}", f"Ambulance: {n.ambulance}"),
         lambda n: frozenset({("police", n.police), ("fire", n.police), ("ambulance", n.ambulance)}),
     ),
+    Layout(  # Japan
+        "telephone-per-service",
+        lambda n, _: _p(
+            f"Telephone: {n.ambulance} (ambulance, fire)", f"Telephone: {n.police} (police)"
+        ),
+        lambda n: frozenset(
+            {("ambulance", n.ambulance), ("fire", n.ambulance), ("police", n.police)}
+        ),
+    ),
+    Layout(  # South Africa
+        "five-digits",
+        lambda n, _: _p(f"Police: 10{n.police}", f"Ambulance: 10{n.ambulance}"),
+        lambda n: frozenset({("police", f"10{n.police}"), ("ambulance", f"10{n.ambulance}")}),
+    ),
+    Layout(  # Morocco
+        "numbers-with-notes",
+        lambda n, _: _p(
+            f"Ambulance: {n.ambulance}", f"Police: {n.police} (in cities) {n.fire} (elsewhere)"
+        ),
+        lambda n: frozenset({("ambulance", n.ambulance), ("police", n.police), ("police", n.fire)}),
+    ),
     Layout(  # prose a careful reader does not turn into numbers
         "prose",
         lambda n, _: _p(
