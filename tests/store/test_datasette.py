@@ -19,7 +19,7 @@ datasette_app = pytest.importorskip("datasette.app", reason="datasette is in the
 
 METADATA = PROJECT / "deploy" / "datasette.yml"
 READABLE = {"destinations", "history", "events", "publishes", "meta", "sync_state", "sync_items"}
-DENIED = {"users", "subscriptions", "deliveries", "unmatched", "notices"}
+DENIED = {"users", "subscriptions", "deliveries", "unmatched", "notices", "notice_deliveries"}
 
 
 @pytest.fixture(scope="module")
