@@ -17,6 +17,7 @@ from bot.core.emergency import (
     render_emergency,
     render_emergency_without_place,
 )
+from bot.core.maps import area_map, country_map
 from bot.core.model import SECTIONS, Advisory, SourceInfo
 from bot.core.places import PlaceIndex
 from bot.core.render import (
@@ -148,6 +149,8 @@ def respond_to_understood(
     if intent == "unknown":
         return _unknown(understood, knowledge, t, state)
 
+    if intent == "map" and not has_place:
+        return _map_without_place(understood, knowledge, t, state)
     if understood.candidates:
         return ambiguous_reply(
             understood.candidates,
@@ -192,6 +195,8 @@ def answer_for(
         return unsubscribe_question(code, knowledge, t, state)
     if intent == "emergency":
         return emergency_for(code, region, None, knowledge, t, state)
+    if intent == "map":
+        return map_reply(code, knowledge, t, state)
     state = replace(state, last_country=code, last_region=region)
     if advisory is None:
         text = t._(
@@ -252,7 +257,8 @@ def card_buttons(
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
         for s in SECTIONS
     ]
-    return ((follow,), tuple(sections[:3]), tuple(sections[3:]))
+    map_button = Button("🗺 " + t._("Map"), cb.encode(cb.MAP, code))
+    return ((follow, map_button), tuple(sections[:3]), tuple(sections[3:]))
 
 
 def section_reply(
@@ -294,7 +300,39 @@ def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str
         for k in ("africa", "middle_east", "asia", "americas", "europe")
         if k != continent
     )
-    return Reply(text, t.lang, buttons=(others,), state=state)
+    photo = area_map(knowledge.advisories, t, title, codes)
+    return Reply(text, t.lang, buttons=(others,), state=state, photo=photo)
+
+
+def map_reply(code: str, knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
+    """A country's map: it and its neighbours by level, the towns its regional advice names."""
+    advisory = knowledge.advisories.get(code)
+    state = replace(state, last_country=code, last_region=None)
+    if advisory is None:
+        text = t._(
+            "We have no advisory for {country_the} yet. Check your government's travel advice."
+        )
+        return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
+    text = t._(
+        "Map of {country_the}: the colours are the levels of advice; the dots mark the towns"
+        " that regional advice names, at their region's level."
+    ).format(**t.country_args(code))
+    back = Button(
+        f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
+        cb.encode(cb.CARD, code),
+    )
+    photo = country_map(advisory, knowledge.advisories, t)
+    return Reply(f"🗺 {esc(text)}", t.lang, buttons=((back,),), state=state, photo=photo)
+
+
+def _map_without_place(
+    understood: Understanding, knowledge: Knowledge, t: Tr, state: UserState
+) -> Reply:
+    """ "A map of Africa", "show me a map": the continent's or the world's levels; after a
+    card, "and a map?" is that country's."""
+    if understood.continent is None and state.last_country:
+        return map_reply(state.last_country, knowledge, t, state)
+    return hotspots_reply(knowledge, t, state, understood.continent)
 
 
 def subscriptions_reply(knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
@@ -728,6 +766,8 @@ def respond_to_button(
         return language_set_reply(press.value, state)
     if press.kind == cb.HOTSPOTS:
         return replace(hotspots_reply(knowledge, t, state, press.value or None), edit=True)
+    if press.kind == cb.MAP:
+        return map_reply(press.code, knowledge, t, state)
     if press.kind == cb.HELP:
         return help_reply(t, state)
     if press.kind in (cb.MODE, cb.SCOPE):
@@ -881,16 +921,32 @@ def respond_to_location(
     *,
     telegram_lang: str | None,
     now: dt.datetime,
+    candidates: tuple[str, ...] = (),
+    at_sea: bool = False,
 ) -> Reply:
-    """Answer a shared location, given the nearest known town (None when there is none): the
-    advisory where the user is, with its buttons."""
+    """Answer a shared location: the advisory where the user is, with its buttons. `country`
+    is where the map places it (None when unsure), `town` the nearest known town in it;
+    `candidates` the countries to ask about near a border; `at_sea` when no land is near."""
     t = tr(reply_language(state, None, telegram_lang))
+    if at_sea:
+        text = t._("This location is at sea: no country is within 15 km of it.")
+        return Reply(f"🌊 {esc(text)}", t.lang, state=state)
+    if country is None and len(candidates) >= 2:
+        return _border_question(candidates, knowledge, t, state)
     advisory = knowledge.advisories.get(country or "")
-    if town is None or advisory is None or distance_km > 300:
+    if advisory is None:
         text = t._("I could not tell which country this location is in.")
+        if country:
+            text = t._(
+                "This location is in {country_the}. We have no advisory for it yet."
+                " Check your government's travel advice."
+            ).format(**t.country_args(country))
         return Reply(esc(text), t.lang, state=state)
-    region = region_listing(advisory, town)
-    intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
+    region = region_listing(advisory, town) if town else None
+    if town is None or distance_km > 300:
+        intro = t._("In {country}:").format(country=t.country(advisory.code))
+    else:
+        intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
     state = replace(state, last_country=advisory.code, last_region=region)
     card = card_text(advisory, region, knowledge, t, today=now.date())
     return Reply(
@@ -899,6 +955,24 @@ def respond_to_location(
         buttons=card_buttons(advisory, region, t, state),
         state=state,
     )
+
+
+def _border_question(
+    candidates: tuple[str, ...], knowledge: Knowledge, t: Tr, state: UserState
+) -> Reply:
+    """Near a border our map cannot settle: ask which country, one button each."""
+    names = [t.country(code) for code in candidates]
+    both = t._("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    text = t._(
+        "This location is close to the border between {countries}: I would rather ask than"
+        " guess. Which country are you in?"
+    ).format(countries=both)
+    buttons = tuple(
+        (Button(f"{flag(code)} {t.country(code)}", cb.encode(cb.PICK, code, "advisory")),)
+        for code in candidates
+        if code in knowledge.advisories
+    )
+    return Reply(f"📍 {esc(text)}", t.lang, buttons=buttons, state=state)
 
 
 def _name_key(name: str) -> str:

@@ -36,6 +36,7 @@ class Kind(StrEnum):
     KEEP = "k"  # k                               cancels a change offered for confirmation
     NONE_OF_THESE = "n"  # n:intent              none of the "did you mean" countries
     REVIEW = "rv"  # rv:ML:keep|follow    a maintainer settles a curated vs official disagreement
+    MAP = "mp"  # mp:ML                  the country's map
 
 
 # The kinds by their short names, as handlers and the core write them (cb.CARD).
@@ -48,6 +49,7 @@ UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW = (
     Kind.NONE_OF_THESE,
     Kind.REVIEW,
 )
+MAP = Kind.MAP
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
 PLACE_INTENTS = (
@@ -59,6 +61,7 @@ PLACE_INTENTS = (
     "subscribe",
     "unsubscribe",
     "emergency",
+    "map",
 )
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
@@ -79,6 +82,7 @@ _PATTERNS = {
     KEEP: re.compile(r"^k$"),
     NONE_OF_THESE: re.compile(rf"^n:(?P<value>{'|'.join(PLACE_INTENTS)})$"),
     REVIEW: re.compile(rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)$"),
+    Kind.MAP: re.compile(rf"^mp:(?P<code>{_CODE})$"),
 }
 
 

@@ -49,6 +49,7 @@ class Intent(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     SUBSCRIPTIONS = "subscriptions"
     HOTSPOTS = "hotspots"
+    MAP = "map"  # a map of the place (or of the continent, or the world)
     LANGUAGE = "language"
     HELP = "help"
     UNKNOWN = "unknown"
@@ -71,6 +72,7 @@ _TIE_ORDER = (
     "subscriptions",
     "subscribe",
     "language",
+    "map",
     "hotspots",
     "departure",
     "entry",
@@ -368,7 +370,7 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
             if not (m.name.common and m.name.places[0].kind == COUNTRY)
             or after_preposition(m, tokens)
         ]
-    if intent != "hotspots":
+    if intent not in ("hotspots", "map"):
         continent = None
     choice = resolve_places(matches, tokens, leaving=intent == "departure") if matches else None
     lang = _language(text, tokens, _covered(matches, len(tokens)), choice, matches)
@@ -688,7 +690,7 @@ EMERGENCY_FIRST = 4.0
 # Intents about the destination itself: when a message asks two of these, the first one asked
 # is the question ("is it safe, and do I need a visa?").
 _TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
-_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency"}
+_ABOUT_A_PLACE = _TOPICS | {"subscribe", "unsubscribe", "emergency", "map"}
 _MANY_PLACES = frozenset({"countries", "destinations", "places", "regions", "zones"})
 
 

@@ -57,7 +57,7 @@ def test_card_in_english(knowledge: Knowledge) -> None:
     assert "What each government says" in text
     assert "U.S. Department of State" in text and "Smartraveller" in text
     assert 'href="https://travel.state.gov/' in text
-    assert [b.data for b in reply.buttons[0]] == ["sub:ML"]
+    assert [b.data for b in reply.buttons[0]] == ["sub:ML", "mp:ML"]
     assert {b.data for row in reply.buttons[1:] for b in row} == {
         f"s:ML:{s}" for s in ("security", "health", "entry", "leaving", "contacts")
     }

@@ -1,0 +1,101 @@
+"""Replies that carry a map: drawn off the event loop (an "upload_photo" action shows meanwhile),
+sent as a photo with the reply as its caption when it fits, else the photo, then the text.
+
+A map Telegram already holds is sent again by its `file_id`, without drawing or uploading it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections import OrderedDict
+
+from telegram import CallbackQuery, InputMediaPhoto, Message
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
+
+from bot.core.maps import MapRequest
+from bot.core.render import esc, strip_tags
+from bot.core.reply import Reply
+from bot.maps.render import render_map
+from bot.telegram.context import Context
+from bot.telegram.keyboards import inline_keyboard
+
+log = logging.getLogger(__name__)
+MAX_CAPTION = 1024  # characters after entity parsing, counted in UTF-16 units
+_KEPT_FILE_IDS = 256
+_file_ids: OrderedDict[MapRequest, str] = OrderedDict()
+
+
+def caption_fits(text: str) -> bool:
+    """Whether a reply's HTML fits in a photo caption (Telegram counts the visible text)."""
+    visible = html.unescape(strip_tags(text))
+    return len(visible.encode("utf-16-le")) // 2 <= MAX_CAPTION
+
+
+def _remember(request: MapRequest, message: Message) -> None:
+    if message.photo:
+        _file_ids[request] = message.photo[-1].file_id
+        _file_ids.move_to_end(request)
+        while len(_file_ids) > _KEPT_FILE_IDS:
+            _file_ids.popitem(last=False)
+
+
+async def _photo(context: Context, chat_id: int, request: MapRequest) -> str | bytes:
+    """The map's file_id when Telegram holds it already, else its PNG (drawn in a thread while
+    the chat shows "sending a photo")."""
+    known = _file_ids.get(request)
+    if known is not None:
+        return known
+    action = asyncio.create_task(context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO))
+    png = await asyncio.to_thread(render_map, request)
+    try:
+        await action
+    except Exception:  # the action is a courtesy: never let it stop the reply
+        log.info("upload_photo action not sent", exc_info=True)
+    return png
+
+
+async def send_with_map(
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    *,
+    under: Message | None = None,
+    pressed: CallbackQuery | None = None,
+) -> None:
+    """Send a reply whose `photo` is set: the map with the reply as caption (its buttons under
+    it) when the text fits, else the map captioned with its title and then the text."""
+    request = reply.photo
+    assert request is not None
+    photo = await _photo(context, chat_id, request)
+    markup = inline_keyboard(reply.buttons)
+    fits = caption_fits(reply.text)
+    caption = reply.text if fits else esc(request.title)
+    if (
+        fits
+        and reply.edit
+        and pressed is not None
+        and isinstance(pressed.message, Message)
+        and pressed.message.photo
+    ):
+        media = InputMediaPhoto(photo, caption=caption, parse_mode=ParseMode.HTML)
+        try:
+            edited = await pressed.edit_message_media(media, reply_markup=markup)
+            if isinstance(edited, Message):
+                _remember(request, edited)
+            return
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return
+            log.info("photo edit failed (%s); sending a new photo", error)
+    below = markup if fits else None
+    if under is not None:
+        quote = under.chat.type != ChatType.PRIVATE
+        sent = await under.reply_photo(photo, caption=caption, reply_markup=below, do_quote=quote)
+    else:
+        sent = await context.bot.send_photo(chat_id, photo, caption=caption, reply_markup=below)
+    _remember(request, sent)
+    if not fits:
+        await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
