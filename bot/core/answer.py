@@ -314,7 +314,7 @@ def map_reply(code: str, knowledge: Knowledge, t: Tr, state: UserState) -> Reply
         )
         return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
     text = t._(
-        "Map of {country_the}: the colours are the levels of advice; the dots mark the towns"
+        "Map {country_of}: the colours are the levels of advice; the dots mark the towns"
         " that regional advice names, at their region's level."
     ).format(**t.country_args(code))
     back = Button(
@@ -938,13 +938,13 @@ def respond_to_location(
         text = t._("I could not tell which country this location is in.")
         if country:
             text = t._(
-                "This location is in {country_the}. We have no advisory for it yet."
+                "This location is {country_in}. We have no advisory for it yet."
                 " Check your government's travel advice."
             ).format(**t.country_args(country))
         return Reply(esc(text), t.lang, state=state)
     region = region_listing(advisory, town) if town else None
     if town is None or distance_km > 300:
-        intro = t._("In {country}:").format(country=t.country(advisory.code))
+        intro = t._("You are {country_in}:").format(**t.country_args(advisory.code))
     else:
         intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
     state = replace(state, last_country=advisory.code, last_region=region)

@@ -108,7 +108,7 @@ async def send(
     if not reply.text:
         return
     if reply.photo is not None and not first:
-        await send_with_map(context, chat_id, reply, under=under, pressed=pressed)
+        await send_with_map(context, chat_id, reply, under=under)
         return
     markup = inline_keyboard(reply.buttons)
     if first:

@@ -11,8 +11,8 @@ import html
 import logging
 from collections import OrderedDict
 
-from telegram import CallbackQuery, InputMediaPhoto, Message
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram import Message
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest
 
 from bot.core.maps import MapRequest
@@ -25,7 +25,8 @@ from bot.telegram.keyboards import inline_keyboard
 log = logging.getLogger(__name__)
 MAX_CAPTION = 1024  # characters after entity parsing, counted in UTF-16 units
 _KEPT_FILE_IDS = 256
-_file_ids: OrderedDict[MapRequest, str] = OrderedDict()
+# By Bot API server (its base URL, which holds the token) and map: a file_id is the server's.
+_file_ids: OrderedDict[tuple[str, MapRequest], str] = OrderedDict()
 
 
 def caption_fits(text: str) -> bool:
@@ -34,10 +35,11 @@ def caption_fits(text: str) -> bool:
     return len(visible.encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
-def _remember(request: MapRequest, message: Message) -> None:
+def _remember(context: Context, request: MapRequest, message: Message) -> None:
     if message.photo:
-        _file_ids[request] = message.photo[-1].file_id
-        _file_ids.move_to_end(request)
+        key = (context.bot.base_url, request)
+        _file_ids[key] = message.photo[-1].file_id
+        _file_ids.move_to_end(key)
         while len(_file_ids) > _KEPT_FILE_IDS:
             _file_ids.popitem(last=False)
 
@@ -45,7 +47,7 @@ def _remember(request: MapRequest, message: Message) -> None:
 async def _photo(context: Context, chat_id: int, request: MapRequest) -> str | bytes:
     """The map's file_id when Telegram holds it already, else its PNG (drawn in a thread while
     the chat shows "sending a photo")."""
-    known = _file_ids.get(request)
+    known = _file_ids.get((context.bot.base_url, request))
     if known is not None:
         return known
     action = asyncio.create_task(context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO))
@@ -63,39 +65,44 @@ async def send_with_map(
     reply: Reply,
     *,
     under: Message | None = None,
-    pressed: CallbackQuery | None = None,
 ) -> None:
     """Send a reply whose `photo` is set: the map with the reply as caption (its buttons under
-    it) when the text fits, else the map captioned with its title and then the text."""
+    it) when the text fits, else the map captioned with its title and then the text. Always a
+    new message: a press under a map (another continent) answers with a new map below it."""
     request = reply.photo
     assert request is not None
     photo = await _photo(context, chat_id, request)
+    try:
+        await _send(context, chat_id, reply, photo, under=under)
+    except BadRequest as error:
+        if not isinstance(photo, str):
+            raise
+        # Telegram no longer knows the file (another bot token, an old id): upload it again.
+        log.info("map file_id refused (%s): uploading the map again", error)
+        _file_ids.pop((context.bot.base_url, request), None)
+        png = await asyncio.to_thread(render_map, request)
+        await _send(context, chat_id, reply, png, under=under)
+
+
+async def _send(
+    context: Context,
+    chat_id: int,
+    reply: Reply,
+    photo: str | bytes,
+    *,
+    under: Message | None,
+) -> None:
+    request = reply.photo
+    assert request is not None
     markup = inline_keyboard(reply.buttons)
     fits = caption_fits(reply.text)
     caption = reply.text if fits else esc(request.title)
-    if (
-        fits
-        and reply.edit
-        and pressed is not None
-        and isinstance(pressed.message, Message)
-        and pressed.message.photo
-    ):
-        media = InputMediaPhoto(photo, caption=caption, parse_mode=ParseMode.HTML)
-        try:
-            edited = await pressed.edit_message_media(media, reply_markup=markup)
-            if isinstance(edited, Message):
-                _remember(request, edited)
-            return
-        except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
-            log.info("photo edit failed (%s); sending a new photo", error)
     below = markup if fits else None
     if under is not None:
         quote = under.chat.type != ChatType.PRIVATE
         sent = await under.reply_photo(photo, caption=caption, reply_markup=below, do_quote=quote)
     else:
         sent = await context.bot.send_photo(chat_id, photo, caption=caption, reply_markup=below)
-    _remember(request, sent)
+    _remember(context, request, sent)
     if not fits:
         await context.bot.send_message(chat_id, reply.text, reply_markup=markup)
