@@ -256,6 +256,15 @@ def draw_map(request: MapRequest, shapes: Mapping[str, Country] | None = None) -
     return out.getvalue()
 
 
+def pixel_of(request: MapRequest, latitude: float, longitude: float) -> tuple[int, int]:
+    """Where a point falls in the picture `draw_map(request)` makes (x, y from the top left)."""
+    shapes = world()
+    kind = _kind(request)
+    view = _View(_box(request, shapes), kind, (WIDTH * SCALE, MAP_HEIGHT[kind] * SCALE))
+    x, y = view.pixels(np.array([[longitude, latitude]]))[0] / SCALE
+    return int(x), int(y) + HEADER
+
+
 @lru_cache(maxsize=48)
 def render_map(request: MapRequest) -> bytes:
     """The PNG of a map, kept until the levels, places or words it shows change (the request

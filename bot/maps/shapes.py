@@ -40,9 +40,11 @@ NAMED: dict[str, str | None] = {
     "N. Mariana Is.": "US",
 }
 
-# Overseas parts that Natural Earth draws inside another country's feature (its ISO_A2 is -99 for
-# France and Norway for this reason) but that we advise on separately: a polygon whose first
-# point falls in the box (west, south, east, north) belongs to the code.
+# Parts that Natural Earth 4.1 draws inside another country's feature but that we advise on
+# under another code: overseas departments (why NE's ISO_A2 is -99 for France and Norway), and
+# Crimea, which this edition draws as Russia's while our data and every government we follow
+# advise on it under Ukraine. A polygon whose centre falls in the box (west, south, east, north)
+# belongs to the code.
 SPLIT: dict[str, tuple[tuple[str, tuple[float, float, float, float]], ...]] = {
     "France": (
         ("GF", (-55.0, 1.5, -51.0, 6.0)),  # French Guiana
@@ -53,7 +55,13 @@ SPLIT: dict[str, tuple[tuple[str, tuple[float, float, float, float]], ...]] = {
         ("BQ", (-68.5, 11.9, -68.1, 12.4)),  # Bonaire
         ("BQ", (-63.3, 17.4, -62.9, 17.7)),  # Saba, Sint Eustatius
     ),
+    "Russia": (("UA", (32.4, 44.3, 36.7, 46.3)),),  # Crimea
 }
+
+# Natural Earth 4.1 draws most of Western Sahara inside Morocco's polygon. South of the 27°40'N
+# parallel (the border Morocco and Western Sahara had before 1975), a polygon of this feature is
+# cut off and belongs to the code: Western Sahara keeps its own, uncoloured, code.
+CUT_SOUTH_OF: dict[str, tuple[float, str]] = {"Morocco": (27.6667, "EH")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +113,43 @@ def code_for(name: str, numeric: str | None, numeric_codes: Mapping[int, str]) -
 
 def split_code(name: str, default: str, polygon: tuple[Ring, ...]) -> str:
     """The code a polygon of feature `name` belongs to (an overseas part, or the feature's)."""
-    lon, lat = polygon[0][0]
+    lon, lat = polygon[0].mean(axis=0)
     for code, (west, south, east, north) in SPLIT.get(name, ()):
         if west <= lon <= east and south <= lat <= north:
             return code
     return default
+
+
+def _clip(ring: Ring, latitude: float, keep_north: bool) -> Ring | None:
+    """The part of a ring north (or south) of a parallel (Sutherland–Hodgman on one edge)."""
+    points: list[tuple[float, float]] = []
+    count = len(ring) - 1  # the last point repeats the first
+    for i in range(count):
+        (x1, y1), (x2, y2) = ring[i], ring[i + 1]
+        in1, in2 = (y1 >= latitude) == keep_north, (y2 >= latitude) == keep_north
+        if in1:
+            points.append((x1, y1))
+        if in1 != in2:
+            x = x1 + (x2 - x1) * (latitude - y1) / (y2 - y1)
+            points.append((x, latitude))
+    if len(points) < 3:
+        return None
+    points.append(points[0])
+    return np.array(points, dtype=np.float64)
+
+
+def cut(name: str, code: str, polygon: tuple[Ring, ...]) -> list[tuple[str, tuple[Ring, ...]]]:
+    """A polygon of feature `name` as (code, polygon) parts: cut at a parallel (CUT_SOUTH_OF),
+    else whole."""
+    if name not in CUT_SOUTH_OF:
+        return [(code, polygon)]
+    latitude, south_code = CUT_SOUTH_OF[name]
+    parts = []
+    for keep_north, part_code in ((True, code), (False, south_code)):
+        outer = _clip(polygon[0], latitude, keep_north)
+        if outer is not None:
+            parts.append((part_code, (outer,)))
+    return parts
 
 
 def _area(ring: Ring) -> float:
@@ -137,7 +177,8 @@ def read_shapes(path: Path = SHAPES_PATH) -> dict[str, Country]:
             continue
         for shape in shapes:
             polygon = tuple(_ring(ring, arcs) for ring in shape)
-            polygons.setdefault(split_code(name, code, polygon), []).append(polygon)
+            for part_code, part in cut(name, split_code(name, code, polygon), polygon):
+                polygons.setdefault(part_code, []).append(part)
     countries = {}
     for code, parts in polygons.items():
         points = np.concatenate([p[0] for p in parts])
