@@ -95,7 +95,7 @@ def _decode_arcs(topology: Mapping[str, Any]) -> list[Ring]:
 
 
 def _ring(indexes: list[int], arcs: list[Ring]) -> Ring:
-    parts = []
+    parts: list[tuple[str, tuple[Ring, ...]]] = []
     for i, index in enumerate(indexes):
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         parts.append(arc if i == 0 else arc[1:])  # consecutive arcs share an end point
@@ -144,7 +144,7 @@ def cut(name: str, code: str, polygon: tuple[Ring, ...]) -> list[tuple[str, tupl
     if name not in CUT_SOUTH_OF:
         return [(code, polygon)]
     latitude, south_code = CUT_SOUTH_OF[name]
-    parts = []
+    parts: list[tuple[str, tuple[Ring, ...]]] = []
     for keep_north, part_code in ((True, code), (False, south_code)):
         outer = _clip(polygon[0], latitude, keep_north)
         if outer is not None:
