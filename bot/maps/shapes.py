@@ -95,7 +95,7 @@ def _decode_arcs(topology: Mapping[str, Any]) -> list[Ring]:
 
 
 def _ring(indexes: list[int], arcs: list[Ring]) -> Ring:
-    parts: list[tuple[str, tuple[Ring, ...]]] = []
+    parts = []
     for i, index in enumerate(indexes):
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         parts.append(arc if i == 0 else arc[1:])  # consecutive arcs share an end point
