@@ -151,3 +151,32 @@ async def test_level_change_uploads_the_map_once_then_sends_its_file_id(
     [row] = db.execute("SELECT key, file_id, event_id FROM push_maps").fetchall()
     assert row[1:] == (file_id, event.id)
     assert stored_file_id(db, row[0]) == file_id
+
+
+async def test_a_location_near_a_border_asks_with_both_countries(bot: Running) -> None:
+    bot.api.push_location(507, -1.690, 29.263)  # 2 km into Rwanda from Goma
+    [question] = await bot.api.wait_for_messages(507, 1, timeout=20)
+    assert "close to the border between" in question["text"]
+    assert sorted(buttons(question)) == ["p:CD:advisory", "p:RW:advisory"]
+    bot.api.push_callback(507, "p:RW:advisory", question["message_id"])
+    card = (await bot.api.wait_for_messages(507, 2, timeout=20))[-1]
+    assert "Rwanda" in card["text"]
+
+
+async def test_each_language_gets_its_own_map_uploaded_once(
+    bot_with_push_maps: Running, data_copy: Path
+) -> None:
+    bot = bot_with_push_maps
+    english, french = [41_001, 41_002, 41_003], [42_001, 42_002, 42_003]
+    db = open_db(bot.settings.db_path)
+    subscribe(db, english, "ML", lang="en")
+    subscribe(db, french, "ML", lang="fr")
+    publish_change(bot, data_copy)
+    everyone = english + french
+    await bot.api.wait_for(lambda: all(bot.api.sent_messages(u) for u in everyone), timeout=30)
+    await bot.api.idle(quiet=1.0, timeout=10)
+    uploads = [c for c in bot.api.calls("sendPhoto") if "photo" in c.files]
+    assert sorted(int(c.params["chat_id"]) // 1000 for c in uploads) == [41, 42]
+    for user in french:
+        [push] = bot.api.sent_messages(user)
+        assert "Niveau 4 → 🟠 Niveau 3" in push["caption"]
