@@ -26,7 +26,8 @@ from bot.maps.shapes import Country, world
 
 FONT_PATH = Path(__file__).resolve().parents[2] / "data" / "maps" / "DejaVuSans.ttf"
 WIDTH = 1200
-MAP_HEIGHT = {"world": 560, "area": 760, "country": 760}
+WORLD_HEIGHT = 560
+MIN_HEIGHT, MAX_HEIGHT = 560, 900  # a continent or a country: its own shape, within these
 HEADER, FOOTER = 64, 34
 SCALE = 2  # drawn at twice the size, then reduced: smooth borders
 SEA = (214, 230, 242)
@@ -108,7 +109,7 @@ def _main_box(country: Country) -> tuple[float, float, float, float]:
         boxes.append((float((east - west) * (north - south)), (west, south, east, north)))
     boxes.sort(reverse=True)
     w, s, e, n = boxes[0][1]
-    reach = max(e - w, n - s, 2.0)
+    reach = max(e - w, n - s, 4.0) / 2
     kept = [
         b
         for _, b in boxes
@@ -141,6 +142,16 @@ def _box(request: MapRequest, shapes: Mapping[str, Country]) -> Box:
     )
 
 
+def _map_height(kind: str, box: Box) -> int:
+    """The map's height in pixels: the world's, else the framed box's shape (Chile is tall,
+    Russia wide)."""
+    if kind == "world":
+        return WORLD_HEIGHT
+    west, south, east, north = box
+    wide = (east - west) * math.cos(math.radians((south + north) / 2))
+    return int(min(MAX_HEIGHT, max(MIN_HEIGHT, WIDTH * (north - south) / max(wide, 1e-9))))
+
+
 def _kind(request: MapRequest) -> str:
     return "country" if request.country else "area" if request.focus else "world"
 
@@ -157,9 +168,16 @@ def _outer_rings(shapes: Mapping[str, Country]) -> tuple[Points, list[tuple[str,
     rings, index, start = [], [], 0
     for country in sorted(shapes.values(), key=lambda c: -c.area):
         for polygon in country.polygons:
-            rings.append(polygon[0])
-            index.append((country.code, start, start + len(polygon[0])))
-            start += len(polygon[0])
+            ring = polygon[0]
+            if np.any(np.abs(np.diff(ring[:, 0])) > 180):
+                # Crosses the antimeridian (Russia's far east, Fiji): drawn as one piece east
+                # of it rather than as a stroke across the whole map.
+                ring = np.column_stack(
+                    (np.where(ring[:, 0] < 0, ring[:, 0] + 360, ring[:, 0]), ring[:, 1])
+                )
+            rings.append(ring)
+            index.append((country.code, start, start + len(ring)))
+            start += len(ring)
     points = np.concatenate(rings)
     _RINGS[id(shapes)] = (shapes, points, index)
     return points, index
@@ -262,8 +280,8 @@ def draw_map(request: MapRequest, shapes: Mapping[str, Country] | None = None) -
     """The PNG of a map (not cached: see `render_map`)."""
     shapes = world() if shapes is None else shapes
     kind = _kind(request)
-    map_height = MAP_HEIGHT[kind]
     box = _box(request, shapes)
+    map_height = _map_height(kind, box)
     view = _View(box, kind, (WIDTH * SCALE, map_height * SCALE))
     picture = _countries_picture(view, request, shapes, map_height)
     if request.country:
@@ -283,7 +301,8 @@ def pixel_of(request: MapRequest, latitude: float, longitude: float) -> tuple[in
     """Where a point falls in the picture `draw_map(request)` makes (x, y from the top left)."""
     shapes = world()
     kind = _kind(request)
-    view = _View(_box(request, shapes), kind, (WIDTH * SCALE, MAP_HEIGHT[kind] * SCALE))
+    box = _box(request, shapes)
+    view = _View(box, kind, (WIDTH * SCALE, _map_height(kind, box) * SCALE))
     x, y = view.pixels(np.array([[longitude, latitude]]))[0] / SCALE
     return int(x), int(y) + HEADER
 
