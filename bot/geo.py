@@ -140,8 +140,8 @@ def locate(latitude: float, longitude: float) -> Located:
     inside = next((code for code, distance in near if distance == 0.0), None)
     others = [(code, distance) for code, distance in near if code != inside]
     town_country = town.country if town is not None and town.distance_km <= 30 else None
-    if inside is not None and not others:
-        return Located(inside, town)
+    if len(near) == 1:
+        return Located(near[0][0], town)  # inside it, or on a shore its coarse coastline misses
     if inside is None and town_country == near[0][0]:
         shore, distance = near[0]
         if all(d >= distance + BORDER_PRECISION_KM for _, d in near[1:]):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pytest
 from PIL import Image
 
-from bot.core.maps import MapRequest, PlaceMark, area_map, country_map
+from bot.core.maps import MapRequest, PlaceMark, area_map, country_map, fits_caption
 from bot.core.model import Advisory
 from bot.datafiles.files import read_all
 from bot.i18n import tr
@@ -113,3 +113,10 @@ def test_a_request_is_plain_hashable_data() -> None:
 def test_world_map_renders(advisories: Mapping[str, Advisory]) -> None:
     image = picture(render_map(area_map(advisories, tr("en"), "Destinations to avoid")))
     assert image.width == 1200 and image.height < 800
+
+
+def test_a_caption_counts_what_telegram_counts() -> None:
+    assert fits_caption("<b>" + "a" * 1000 + "</b>" + "&amp;" * 24)  # tags unseen, &amp; one
+    assert not fits_caption("a" * 1025)
+    assert not fits_caption("🔴" * 513)  # an emoji is two UTF-16 units: 1026
+    assert fits_caption("🔴" * 512)

@@ -5,14 +5,22 @@ reader's language); the adapter draws it with bot/maps/."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from bot.core.model import Advisory
-from bot.core.render import LEVEL_NAMES
+from bot.core.render import LEVEL_NAMES, strip_tags
 from bot.i18n import Tr
 
 MAX_PLACES = 80  # phrases handed to the renderer for one country map
+MAX_CAPTION = 1024  # Telegram's limit for a photo's caption, after entity parsing
+
+
+def fits_caption(text: str) -> bool:
+    """Whether a reply's HTML fits a photo's caption (Telegram counts the visible text, in
+    UTF-16 code units: an emoji counts two)."""
+    return len(html.unescape(strip_tags(text)).encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import html
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -20,9 +19,8 @@ from typing import Protocol, runtime_checkable
 
 from sqlite_utils import Database
 
-from bot.core.maps import MapRequest, country_map
+from bot.core.maps import MapRequest, country_map, fits_caption
 from bot.core.model import Advisory
-from bot.core.render import strip_tags
 from bot.core.reply import Button
 from bot.i18n import Tr
 from bot.maps.render import render_map
@@ -30,7 +28,6 @@ from bot.push.transport import Rejected
 from bot.store.push_maps import ensure_push_maps, forget_file_id, store_file_id, stored_file_id
 
 log = logging.getLogger(__name__)
-MAX_CAPTION = 1024
 Outcome = Callable[[Database], None]
 
 
@@ -67,11 +64,6 @@ class PhotoTransport(Protocol):
 def map_key(request: MapRequest) -> str:
     """What a map shows, as a short stable key (equal requests draw the same picture)."""
     return hashlib.sha256(repr(request).encode("utf-8")).hexdigest()[:32]
-
-
-def fits_caption(text: str) -> bool:
-    """Whether a push's HTML fits a photo caption (Telegram counts the visible text)."""
-    return len(html.unescape(strip_tags(text)).encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def push_map(

@@ -7,7 +7,6 @@ A map Telegram already holds is sent again by its `file_id`, without drawing or 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections import OrderedDict
 
@@ -15,24 +14,17 @@ from telegram import Message
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest
 
-from bot.core.maps import MapRequest
-from bot.core.render import esc, strip_tags
+from bot.core.maps import MapRequest, fits_caption
+from bot.core.render import esc
 from bot.core.reply import Reply
 from bot.maps.render import render_map
 from bot.telegram.context import Context
 from bot.telegram.keyboards import inline_keyboard
 
 log = logging.getLogger(__name__)
-MAX_CAPTION = 1024  # characters after entity parsing, counted in UTF-16 units
 _KEPT_FILE_IDS = 256
 # By Bot API server (its base URL, which holds the token) and map: a file_id is the server's.
 _file_ids: OrderedDict[tuple[str, MapRequest], str] = OrderedDict()
-
-
-def caption_fits(text: str) -> bool:
-    """Whether a reply's HTML fits in a photo caption (Telegram counts the visible text)."""
-    visible = html.unescape(strip_tags(text))
-    return len(visible.encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def _remember(context: Context, request: MapRequest, message: Message) -> None:
@@ -95,7 +87,7 @@ async def _send(
     request = reply.photo
     assert request is not None
     markup = inline_keyboard(reply.buttons)
-    fits = caption_fits(reply.text)
+    fits = fits_caption(reply.text)
     caption = reply.text if fits else esc(request.title)
     below = markup if fits else None
     if under is not None:
