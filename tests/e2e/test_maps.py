@@ -4,7 +4,9 @@ that uploads its map once and sends the same file_id to every other subscriber."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from PIL import Image
 from bot.config import Settings
 from bot.store.db import open_db
 from bot.store.events import events_for
+from bot.store.publish import publish
 from bot.store.push_maps import stored_file_id
 from tests.conftest import DATA
 
@@ -114,6 +117,46 @@ async def bot_with_push_maps(
         finally:
             await stop_bot(app)
         assert api.violations == [], api.violations
+
+
+@pytest.fixture
+async def bot_in_a_dangerous_world(
+    spec: BotApiSpec, real_data_dir: Path, tmp_path: Path
+) -> AsyncIterator[Running]:
+    """Every destination's level 1 or 2 raised to 3: the hotspots list outgrows a caption."""
+    for path in (real_data_dir / "destinations").glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^level = [12]$", "level = 3", text), encoding="utf-8")
+    db_path = tmp_path / "vigie.db"
+    publish(
+        open_db(db_path), real_data_dir, who="test", now=dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+    )
+    async with FakeBotApi(spec, privacy_mode=False) as api:
+        settings = Settings(
+            data_dir=real_data_dir,
+            db_path=db_path,
+            token=TOKEN,
+            base_url=api.url,
+            push_chat_rate=30.0,
+        )
+        app = await start_bot(settings)
+        try:
+            yield Running(api, app, settings)
+        finally:
+            await stop_bot(app)
+        assert api.violations == [], api.violations
+
+
+async def test_a_list_longer_than_a_caption_follows_its_map(
+    bot_in_a_dangerous_world: Running,
+) -> None:
+    bot = bot_in_a_dangerous_world
+    bot.api.push_text(508, "which countries should I avoid?")
+    photo, text = await bot.api.wait_for_messages(508, 2, timeout=30)
+    assert photo["photo"] and photo["caption"] == "Destinations to avoid"
+    assert "reply_markup" not in photo  # the buttons go under the list
+    assert len(text["text"]) > 1024 and "Level 3" in text["text"]
+    assert "h:africa" in buttons(text)
 
 
 @pytest.fixture
