@@ -45,3 +45,11 @@ def test_map_button_under_the_card_saves_malis_map(tmp_path: Path, published_db:
     path = saved_map(out)
     assert path.name.startswith("ml-") and path.is_file()
     assert "Map of Mali" in out
+
+
+def test_map_command_with_a_country_or_after_a_card(tmp_path: Path, published_db: Path) -> None:
+    chat = console(tmp_path, published_db)
+    assert "Map of Thailand" in chat.handle("/map Thailand")
+    chat.handle("is Niger safe?")
+    out = chat.handle("/map")
+    assert "Map of Niger" in out and saved_map(out).name.startswith("ne-")

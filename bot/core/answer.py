@@ -839,7 +839,7 @@ def forget_reply(confirmed: bool, t: Tr, state: UserState) -> Reply:
 
 
 # The slash commands every adapter understands (Telegram's menu adds their descriptions).
-PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
+PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe", "map")
 MAINTAINER_COMMANDS = ("alert",)
 
 
@@ -893,7 +893,7 @@ def _place_command(
     """/advisory, /subscribe, /unsubscribe: the place in the argument, or ask which country."""
     if not argument:
         t = tr(reply_language(state, None, telegram_lang))
-        if intent == "advisory" and state.last_country:
+        if intent in ("advisory", "map") and state.last_country:
             return answer_for(
                 intent, state.last_country, None, knowledge, t, state, today=now.date()
             )
