@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
 from sqlite_utils import Database
@@ -67,7 +67,7 @@ def map_key(request: MapRequest) -> str:
 
 
 def push_map(
-    code: str, advisory: Advisory | None, advisories: dict[str, Advisory], t: Tr, text: str
+    code: str, advisory: Advisory | None, advisories: Mapping[str, Advisory], t: Tr, text: str
 ) -> MapRequest | None:
     """The map a level-change push shows, or None when its text would not fit a caption."""
     if advisory is None or not fits_caption(text):

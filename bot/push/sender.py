@@ -322,7 +322,7 @@ class OutboxSender:
             return None
         advisories = self.knowledge.get().advisories
         t = tr(language_of(self.db, first.user_id))
-        return push_map(first.code, advisories.get(first.code), dict(advisories), t, text)
+        return push_map(first.code, advisories.get(first.code), advisories, t, text)
 
     def _pause(self, group: list[Delivery], reason: str) -> None:
         """The user blocked the bot or the chat is gone: pause rather than retry."""
