@@ -15,6 +15,7 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from sqlite_utils import Database
@@ -22,7 +23,7 @@ from sqlite_utils import Database
 from bot.core.maps import MapRequest, country_map, fits_caption
 from bot.core.model import Advisory
 from bot.core.reply import Button
-from bot.i18n import Tr
+from bot.i18n import tr
 from bot.maps.render import render_map
 from bot.push.transport import Rejected
 from bot.store.push_maps import ensure_push_maps, forget_file_id, store_file_id, stored_file_id
@@ -61,18 +62,10 @@ class PhotoTransport(Protocol):
         ...
 
 
+@lru_cache(maxsize=64)
 def map_key(request: MapRequest) -> str:
     """What a map shows, as a short stable key (equal requests draw the same picture)."""
     return hashlib.sha256(repr(request).encode("utf-8")).hexdigest()[:32]
-
-
-def push_map(
-    code: str, advisory: Advisory | None, advisories: Mapping[str, Advisory], t: Tr, text: str
-) -> MapRequest | None:
-    """The map a level-change push shows, or None when its text would not fit a caption."""
-    if advisory is None or not fits_caption(text):
-        return None
-    return country_map(advisory, advisories, t)
 
 
 class PushMaps:
@@ -92,6 +85,23 @@ class PushMaps:
         self.uploads = 0
         self._file_ids: dict[str, str] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        # (code, language) → the advisories it was made from and the map: one per change and
+        # language, not one per subscriber (building one takes about a millisecond).
+        self._requests: dict[tuple[str, str], tuple[Mapping[str, Advisory], MapRequest]] = {}
+
+    def map_for(
+        self, code: str, advisories: Mapping[str, Advisory], lang: str, text: str
+    ) -> MapRequest | None:
+        """The map a level-change push of `code` shows, or None when its text would not fit
+        a caption (it then goes as text)."""
+        advisory = advisories.get(code)
+        if advisory is None or not fits_caption(text):
+            return None
+        made = self._requests.get((code, lang))
+        if made is None or made[0] is not advisories:  # new data since: a new map
+            made = (advisories, country_map(advisory, advisories, tr(lang)))
+            self._requests[(code, lang)] = made
+        return made[1]
 
     def _known(self, key: str) -> str | None:
         """The map's file_id from memory, else from the database (a restarted sender)."""

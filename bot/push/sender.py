@@ -32,7 +32,7 @@ from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
 from bot.core.reply import Button
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
-from bot.push.maps import PhotoTransport, PushMaps, push_map
+from bot.push.maps import PhotoTransport, PushMaps
 from bot.push.pacing import Priority, SendBudget
 from bot.push.transport import Rejected, RetryLater, Transient, Transport, Unreachable
 from bot.store.db import get_meta, set_meta, write_transaction
@@ -321,8 +321,7 @@ class OutboxSender:
         if not any(event.kind == "level" for event in events.values()):
             return None
         advisories = self.knowledge.get().advisories
-        t = tr(language_of(self.db, first.user_id))
-        return push_map(first.code, advisories.get(first.code), advisories, t, text)
+        return self.maps.map_for(first.code, advisories, language_of(self.db, first.user_id), text)
 
     def _pause(self, group: list[Delivery], reason: str) -> None:
         """The user blocked the bot or the chat is gone: pause rather than retry."""
