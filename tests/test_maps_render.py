@@ -120,3 +120,14 @@ def test_a_caption_counts_what_telegram_counts() -> None:
     assert not fits_caption("a" * 1025)
     assert not fits_caption("🔴" * 513)  # an emoji is two UTF-16 units: 1026
     assert fits_caption("🔴" * 512)
+
+
+def test_an_island_too_small_for_the_shapes_is_shown_by_its_towns(
+    advisories: Mapping[str, Advisory],
+) -> None:
+    request = country_map(advisories["TV"], advisories, tr("en"))  # Tuvalu: not in 1:50m
+    image = picture(draw_map(request))
+    level = advisories["TV"].level
+    assert level is not None
+    x, y = pixel_of(request, -8.5247, 179.1942)  # Funafuti
+    assert image.getpixel((x, y)) == LEVEL_COLOURS[level]

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core.maps import MapRequest
+from bot.geo import towns_in
 from bot.maps.places import Marker, markers_for
 from bot.maps.shapes import Country, world
 
@@ -128,8 +129,20 @@ def _main_box(country: Country) -> tuple[float, float, float, float]:
 Box = tuple[float, float, float, float]
 
 
+def _towns_box(code: str) -> Box | None:
+    """Around a country's known towns: for the islands too small for 1:50m (Tuvalu)."""
+    towns = towns_in(code)
+    if not towns:
+        return None
+    lats, lons = [t[0] for t in towns], [t[1] for t in towns]
+    return (min(lons) - 1.5, min(lats) - 1.5, max(lons) + 1.5, max(lats) + 1.5)
+
+
 def _box(request: MapRequest, shapes: Mapping[str, Country]) -> Box:
     boxes = [_main_box(shapes[c]) for c in request.focus if c in shapes]
+    if not boxes and request.country:
+        around = _towns_box(request.country)
+        boxes = [around] if around is not None else []
     if not boxes:
         return WORLD_BOX
     west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
@@ -288,6 +301,11 @@ def draw_map(request: MapRequest, shapes: Mapping[str, Country] | None = None) -
     picture = _countries_picture(view, request, shapes, map_height)
     if request.country:
         markers = markers_for(request.country, request.places)
+        level = request.level_of(request.country)
+        if request.country not in shapes and level is not None:
+            # Too small for 1:50m: its towns, at its level, show where it is.
+            towns = towns_in(request.country)[:5]
+            markers += [Marker(name, lat, lon, level) for lat, lon, name, _ in towns]
         _draw_markers(ImageDraw.Draw(picture), view, markers)
     total = HEADER + map_height + _legend_height(request) + FOOTER
     image = Image.new("RGB", (WIDTH, total), (255, 255, 255))
