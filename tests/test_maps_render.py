@@ -131,3 +131,18 @@ def test_an_island_too_small_for_the_shapes_is_shown_by_its_towns(
     assert level is not None
     x, y = pixel_of(request, -8.5247, 179.1942)  # Funafuti
     assert image.getpixel((x, y)) == LEVEL_COLOURS[level]
+
+
+def test_a_small_country_to_avoid_is_not_lost_on_the_world_map(
+    advisories: Mapping[str, Advisory],
+) -> None:
+    assert advisories["BH"].level == 4  # Bahrain: a few pixels wide at world scale
+    request = area_map(advisories, tr("en"), "Destinations to avoid")
+    image = picture(draw_map(request))
+    x, y = pixel_of(request, 26.0, 50.55)
+    red = sum(
+        image.getpixel((x + dx, y + dy)) == LEVEL_COLOURS[4]
+        for dx in range(-4, 5)
+        for dy in range(-4, 5)
+    )
+    assert red >= 20  # a dot of its level's colour, not two pixels

@@ -224,6 +224,43 @@ def _draw_countries(
         draw.polygon(flat[2 * start : 2 * end].tolist(), fill=fill, outline=BORDER)
     for ring in outline:
         draw.line(ring, fill=INK, width=3 * SCALE, joint="curve")
+    if not request.country:
+        _draw_small_countries(draw, request, index, (x0, x1, y0, y1), shown)
+
+
+SMALL = 8 * SCALE  # pixels: a country narrower and shorter than this is hard to see
+
+
+def _draw_small_countries(
+    draw: ImageDraw.ImageDraw,
+    request: MapRequest,
+    index: list[tuple[str, int, int]],
+    extents: tuple[Points, Points, Points, Points],
+    shown: npt.NDArray[np.bool_],
+) -> None:
+    """On a world or continent map, a dot of its level's colour where a destination at level 3
+    or 4 is too small to see (Bahrain, Kuwait, Lebanon): no country to avoid is
+    missed for being small."""
+    x0, x1, y0, y1 = extents
+    boxes: dict[str, list[float]] = {}
+    for i, (code, _, _) in enumerate(index):
+        if shown[i]:
+            grown = boxes.setdefault(code, [math.inf, math.inf, -math.inf, -math.inf])
+            grown[:] = [
+                min(grown[0], x0[i]),
+                min(grown[1], y0[i]),
+                max(grown[2], x1[i]),
+                max(grown[3], y1[i]),
+            ]
+    r = 4 * SCALE
+    for code, level in request.levels:
+        box = boxes.get(code)
+        if level < 3 or box is None or box[2] - box[0] >= SMALL or box[3] - box[1] >= SMALL:
+            continue
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r), fill=LEVEL_COLOURS[level], outline=INK, width=SCALE
+        )
 
 
 def _draw_markers(draw: ImageDraw.ImageDraw, view: _View, markers: list[Marker]) -> None:
