@@ -199,10 +199,16 @@ def _outer_rings(shapes: Mapping[str, Country]) -> tuple[Points, list[tuple[str,
 
 
 def _draw_countries(
-    draw: ImageDraw.ImageDraw, view: _View, request: MapRequest, shapes: Mapping[str, Country]
+    draw: ImageDraw.ImageDraw,
+    view: _View,
+    request: MapRequest,
+    shapes: Mapping[str, Country],
+    top: int = 0,
 ) -> None:
+    """Fill every country by level (`top`: the first row of the view this canvas draws)."""
     points, index = _outer_rings(shapes)
     pixels = view.pixels(points)
+    pixels[:, 1] -= top
     starts = np.array([start for _, start, _ in index])
     # Each ring's extent in pixels, in four calls rather than four per ring.
     x0, x1 = np.minimum.reduceat(pixels[:, 0], starts), np.maximum.reduceat(pixels[:, 0], starts)
@@ -321,11 +327,16 @@ def _draw_frame(draw: ImageDraw.ImageDraw, request: MapRequest, map_height: int)
 def _countries_picture(
     view: _View, request: MapRequest, shapes: Mapping[str, Country], map_height: int
 ) -> Image.Image:
-    """The countries drawn at twice the size, then reduced. The large canvas is freed on
-    return, before the final picture is made: the bot's peak memory is one canvas, not two."""
-    canvas = Image.new("RGB", (WIDTH * SCALE, map_height * SCALE), SEA)
-    _draw_countries(ImageDraw.Draw(canvas), view, request, shapes)
-    return canvas.reduce(SCALE)
+    """The countries drawn at twice the size, then reduced, in two bands (top, bottom): the
+    bot's peak memory holds half a large canvas, not a whole one."""
+    picture = Image.new("RGB", (WIDTH, map_height), SEA)
+    half = map_height // 2
+    for top, bottom in ((0, half), (half, map_height)):
+        canvas = Image.new("RGB", (WIDTH * SCALE, (bottom - top) * SCALE), SEA)
+        _draw_countries(ImageDraw.Draw(canvas), view, request, shapes, top * SCALE)
+        picture.paste(canvas.reduce(SCALE), (0, top))
+        del canvas
+    return picture
 
 
 def draw_map(request: MapRequest, shapes: Mapping[str, Country] | None = None) -> bytes:
