@@ -1,7 +1,7 @@
 """Drawing a `MapRequest` as a PNG with Pillow: projected Natural Earth polygons filled by level,
 marked towns, a title, a legend in the reader's language and the date of the data.
 
-Pillow draws the polygons itself, numpy projects them (no plotting library): 60 to 90 ms of CPU
+Pillow draws the polygons itself, numpy projects them (no plotting library): about 0.1 s of CPU
 a map, world, continent or country (benchmarks/bench_maps.py). The map is drawn at twice its
 size, then reduced, which smooths the borders; the text is written after, at the final size.
 The world is drawn in the Equal Earth projection; a continent or a country in a plate carrée
