@@ -138,3 +138,10 @@ async def test_a_blocked_first_subscriber_does_not_stop_the_others_map(db: Datab
         await send_to(maps, [1])  # the sender pauses this one
     await send_to(maps, [2, 3])
     assert len(telegram.uploads) == 1 and len(telegram.by_id) == 1
+
+
+def test_the_running_bot_pushes_maps_unless_told_not_to(tmp_path: Path) -> None:
+    from bot.config import load_settings
+
+    assert load_settings({"VIGIE_DATA_DIR": str(tmp_path)}).push_maps
+    assert not load_settings({"VIGIE_DATA_DIR": str(tmp_path), "VIGIE_PUSH_MAPS": "0"}).push_maps
