@@ -8,7 +8,7 @@ COUNTRY ?=
 # The exact versions the tests ran with: every install uses them (`make lock` refreshes them).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean lock browse
+.PHONY: run test install lint typecheck pytest publish bench extract update-catalogs compile-catalogs clean lock browse map-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ browse: $(STAMP)
 
 bench: $(TEST_STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# The README's maps (docs/map-africa.png, docs/map-mali.png), drawn from data/ as a reader sees them.
+map-images: $(STAMP) compile-catalogs
+	$(BIN)/python -m bot.maps --out docs
 
 extract: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-by-file -k _ -k N_ -k ngettext:1,2 \

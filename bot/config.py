@@ -48,6 +48,9 @@ class Settings:
     sync_base_url: str = ""  # fetch every source from this server instead (same paths)
     sync_contact: str = ""  # a URL or address the sources can reach the operator at
     sync_retry_wait: float = 2.0  # seconds before the first retry of a failed fetch (doubling)
+    # Level-change pushes carry the country's map. load_settings() turns it on unless
+    # VIGIE_PUSH_MAPS=0; Settings built in code (tests, benchmarks) push text, as before.
+    push_maps: bool = False
 
 
 class ConfigError(Exception):
@@ -99,4 +102,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sync_every=sync_every,
         sync_base_url=(env.get("VIGIE_SYNC_BASE_URL") or "").strip().rstrip("/"),
         sync_contact=(env.get("VIGIE_SYNC_CONTACT") or "").strip(),
+        push_maps=(env.get("VIGIE_PUSH_MAPS") or "1").strip() != "0",
     )

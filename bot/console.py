@@ -7,13 +7,17 @@ terminal, it reads one message per line, so a conversation can be scripted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sqlite_utils import Database
 
+from bot.core.maps import MapRequest
 from bot.core.render import strip_tags
 from bot.core.reply import Button, Reply
 from bot.knowledge import KnowledgeCache
@@ -21,6 +25,7 @@ from bot.turn import Command, Conversations, Press, Said, Speaker, Text
 
 CONSOLE_USER = 0  # the console's own user row in the database
 CONSOLE = Speaker(key=CONSOLE_USER, chat_id=CONSOLE_USER, author=CONSOLE_USER)
+MAPS_DIR = Path(tempfile.gettempdir()) / "vigie-maps"
 
 
 def parse_line(line: str, buttons: list[Button]) -> Said | str:
@@ -61,9 +66,11 @@ class Console:
         *,
         lang: str | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        maps_dir: Path = MAPS_DIR,
     ) -> None:
         self.conversations = Conversations(db, knowledge, clock=clock, forced_lang=lang)
         self.buttons: list[Button] = []
+        self.maps_dir = maps_dir
 
     def start(self) -> str:
         """The welcome text (as /start: paused subscriptions resume)."""
@@ -84,10 +91,23 @@ class Console:
             return ""
         self.buttons = [b for row in reply.buttons for b in row]
         parts = [plain_text(reply.text or reply.notice)]
+        if reply.photo is not None:
+            parts.insert(0, "🗺 " + str(self.save_map(reply.photo)))
         if self.buttons:
             parts.append("")
             parts += [f"  [{i}] {b.label}" for i, b in enumerate(self.buttons, start=1)]
         return "\n".join(parts)
+
+    def save_map(self, request: MapRequest) -> Path:
+        """Draw a reply's map into `maps_dir` (named by what it shows) and return its path."""
+        from bot.maps.render import render_map  # Pillow and the shapes: only once a map is asked
+
+        png = render_map(request)
+        name = re.sub(r"[^a-z0-9]+", "-", (request.country or request.title).lower()).strip("-")
+        path = self.maps_dir / f"{name or 'map'}-{hashlib.sha256(png).hexdigest()[:8]}.png"
+        self.maps_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+        return path
 
 
 def run_console(console: Console, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> None:

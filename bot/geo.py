@@ -42,9 +42,31 @@ def _grid() -> dict[tuple[int, int], list[Town]]:
     return grid
 
 
+@cache
+def _by_country() -> dict[str, list[Town]]:
+    towns: dict[str, list[Town]] = {}
+    for cell in _grid().values():
+        for town in cell:
+            towns.setdefault(town[3], []).append(town)
+    return towns
+
+
+def towns_in(country: str) -> list[Town]:
+    """The known towns of one country (latitude, longitude, name, country)."""
+    return _by_country().get(country, [])
+
+
 def load_towns() -> None:
     """Read the town table now (about 0.7 s the first time; then kept in memory)."""
     _grid()
+
+
+def load_map() -> None:
+    """Read the towns and the country shapes now (about 1 s the first time; then kept)."""
+    from bot.maps.shapes import world
+
+    _grid()
+    world()
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -112,3 +134,51 @@ def nearby_countries(
 def region_for(place: Place, advisory: Advisory | None) -> str | None:
     """The curated region of `advisory` that lists this town, if any."""
     return region_listing(advisory, place.name) if advisory is not None else None
+
+
+# How far the 1:50m shapes can be from the true border (measured: downtown El Paso, 1.2 km inside
+# the United States, falls on the Mexican side); closer than this to another country, we ask.
+BORDER_PRECISION_KM = 5.0
+# Within this of another country, the shape and the nearest town must agree, or we ask.
+NEAR_BORDER_KM = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a shared location is: `country` when we are sure, else the `candidates` to ask
+    about (nearest first); `at_sea` when no country is near. `town` is the nearest town."""
+
+    country: str | None
+    town: Place | None
+    candidates: tuple[str, ...] = ()
+    at_sea: bool = False
+
+
+def locate(latitude: float, longitude: float) -> Located:
+    """Place a location with the map's shapes (point in polygon), the nearest town as a second
+    opinion: near a border where they may disagree, return the countries to ask about."""
+    from bot.maps.locate import countries_near  # numpy and the shapes: only when asked
+
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return Located(None, None)
+    town = nearest_place(latitude, longitude)
+    near = countries_near(latitude, longitude, NEAR_BORDER_KM)
+    if not near:
+        return Located(None, town, at_sea=True)
+    inside = next((code for code, distance in near if distance == 0.0), None)
+    others = [(code, distance) for code, distance in near if code != inside]
+    town_country = town.country if town is not None and town.distance_km <= 30 else None
+    if len(near) == 1:
+        return Located(near[0][0], town)  # inside it, or on a shore its coarse coastline misses
+    if inside is None and town_country == near[0][0]:
+        shore, distance = near[0]
+        if all(d >= distance + BORDER_PRECISION_KM for _, d in near[1:]):
+            return Located(shore, town)  # a shore the coarse coastline misses
+    closest_other = min((distance for _, distance in others), default=NEAR_BORDER_KM)
+    if inside is not None and town_country == inside and closest_other >= BORDER_PRECISION_KM:
+        return Located(inside, town)
+    candidates: list[str] = []
+    for code in (inside, town_country, *(code for code, _ in near)):
+        if code and code not in candidates and any(code == c for c, _ in near):
+            candidates.append(code)
+    return Located(None, town, candidates=tuple(candidates[:3]))

@@ -33,7 +33,7 @@ from bot.core.answer import (
 )
 from bot.core.groups import admins_only, needs_admin
 from bot.core.reply import Action, Mode, Reply, Scope, Subscription, UserState
-from bot.geo import Place, nearest_place
+from bot.geo import Located, locate
 from bot.i18n import Tr, tr
 from bot.knowledge import KnowledgeCache
 from bot.store.db import erase_deleted, read_transaction, waiting_at_most, write_transaction
@@ -121,7 +121,7 @@ class Conversations:
         knowledge: KnowledgeCache,
         *,
         clock: Callable[[], dt.datetime] = _utc_now,
-        locate: Callable[[float, float], Place | None] = nearest_place,
+        locate: Callable[[float, float], Located] = locate,
         forced_lang: str | None = None,
     ) -> None:
         self.db = db
@@ -253,16 +253,19 @@ class Conversations:
                     name, argument, state, knowledge, telegram_lang=lang, now=now
                 )
             case Location(latitude, longitude):
-                place = self.locate(latitude, longitude)
+                where = self.locate(latitude, longitude)
+                town = where.town if where.town and where.town.country == where.country else None
                 return respond_to_location(
-                    place.name if place else None,
-                    place.country if place else None,
-                    place.distance_km if place else 0.0,
+                    town.name if town else None,
+                    where.country,
+                    town.distance_km if town else 0.0,
                     state,
                     knowledge,
                     telegram_lang=lang,
                     now=now,
-                    nearby=place.nearby if place else None,
+                    nearby=where.town.nearby if where.town else None,
+                    candidates=where.candidates,
+                    at_sea=where.at_sea,
                 )
 
     def notice(self, who: Speaker, make: Callable[[Tr, UserState], Reply]) -> Reply:

@@ -19,6 +19,7 @@ from bot.core.emergency import (
     render_emergency_without_place,
 )
 from bot.core.intents import Intent
+from bot.core.maps import area_map, country_map
 from bot.core.model import SECTIONS, Advisory, SourceInfo
 from bot.core.places import PlaceIndex
 from bot.core.render import (
@@ -199,6 +200,8 @@ def respond_to_understood(
     registered = _MESSAGE_ANSWERS.get(intent)
     if registered is not None and not registered.after_ambiguity:
         return registered.answer(question)
+    if intent == "map" and not has_place:
+        return _map_without_place(understood, knowledge, t, state)
     if understood.candidates:
         # The question waits for the place, with its detail: a button or the name answers it
         # (not a subscription: a name typed later must not subscribe by itself).
@@ -396,6 +399,12 @@ def _subscribe_answer(question: Question) -> Reply:
     )
 
 
+@answers_place("map")
+def _map_answer(question: Question) -> Reply:
+    assert question.code is not None
+    return map_reply(question.code, question.knowledge, question.t, question.state)
+
+
 @answers_message("unsubscribe", after_ambiguity=True)
 @answers_place("unsubscribe")
 def _unsubscribe_answer(question: Question) -> Reply:
@@ -556,7 +565,12 @@ def card_buttons(
         Button(f"{SECTION_EMOJI[s]} {t._(SECTION_TITLES[s])}", cb.encode(cb.SECTION, code, s))
         for s in SECTIONS
     ]
-    return ((follow, share_button(code, t)), tuple(sections[:3]), tuple(sections[3:]))
+    map_button = Button("🗺 " + t._("Map"), cb.encode(cb.MAP, code))
+    return (
+        (follow, share_button(code, t)),
+        tuple(sections[:3]),
+        (*sections[3:], map_button),
+    )
 
 
 def share_button(code: str, t: Tr) -> Button:
@@ -607,7 +621,39 @@ def hotspots_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str
         for k in ("africa", "middle_east", "asia", "americas", "europe")
         if k != continent
     )
-    return Reply(text, t.lang, buttons=(others,), state=state)
+    photo = area_map(knowledge.advisories, t, title, codes)
+    return Reply(text, t.lang, buttons=(others,), state=state, photo=photo)
+
+
+def map_reply(code: str, knowledge: Knowledge, t: Tr, state: UserState) -> Reply:
+    """A country's map: it and its neighbours by level, the towns its regional advice names."""
+    advisory = knowledge.advisories.get(code)
+    state = replace(state, last_country=code, last_region=None)
+    if advisory is None:
+        text = t._(
+            "We have no advisory for {country_the} yet. Check your government's travel advice."
+        )
+        return Reply(esc(text.format(**t.country_args(code))), t.lang, state=state)
+    text = t._(
+        "Map {country_of}: the colours are the levels of advice; the dots mark the towns"
+        " that regional advice names, at their region's level."
+    ).format(**t.country_args(code))
+    back = Button(
+        f"{flag(code)} " + t._("Advisory for {country_the}").format(**t.country_args(code)),
+        cb.encode(cb.CARD, code),
+    )
+    photo = country_map(advisory, knowledge.advisories, t)
+    return Reply(f"🗺 {esc(text)}", t.lang, buttons=((back,),), state=state, photo=photo)
+
+
+def _map_without_place(
+    understood: Understanding, knowledge: Knowledge, t: Tr, state: UserState
+) -> Reply:
+    """ "A map of Africa", "show me a map": the continent's or the world's levels; after a
+    card, "and a map?" is that country's."""
+    if understood.continent is None and state.last_country:
+        return map_reply(state.last_country, knowledge, t, state)
+    return hotspots_reply(knowledge, t, state, understood.continent)
 
 
 def safest_reply(knowledge: Knowledge, t: Tr, state: UserState, continent: str | None) -> Reply:
@@ -1182,6 +1228,8 @@ def respond_to_button(
         return replace(hotspots_reply(knowledge, t, state, press.value or None), edit=True)
     if press.kind == cb.SAFEST:
         return replace(safest_reply(knowledge, t, state, press.value or None), edit=True)
+    if press.kind == cb.MAP:
+        return map_reply(press.code, knowledge, t, state)
     if press.kind == cb.HELP:
         return help_reply(t, state)
     if press.kind in (cb.MODE, cb.SCOPE):
@@ -1253,7 +1301,7 @@ def forget_reply(confirmed: bool, t: Tr, state: UserState) -> Reply:
 
 
 # The slash commands every adapter understands (Telegram's menu adds their descriptions).
-PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe")
+PLACE_COMMANDS = ("advisory", "subscribe", "unsubscribe", "map")
 MAINTAINER_COMMANDS = ("alert",)
 
 
@@ -1308,7 +1356,7 @@ def _place_command(
     """/advisory, /subscribe, /unsubscribe: the place in the argument, or ask which country."""
     if not argument:
         t = tr(reply_language(state, None, telegram_lang))
-        if intent == "advisory" and state.last_country:
+        if intent in ("advisory", "map") and state.last_country:
             return answer_for(
                 intent, state.last_country, None, knowledge, t, state, today=now.date()
             )
@@ -1338,17 +1386,34 @@ def respond_to_location(
     telegram_lang: str | None,
     now: dt.datetime,
     nearby: Mapping[str, float] | None = None,
+    candidates: tuple[str, ...] = (),
+    at_sea: bool = False,
 ) -> Reply:
-    """Answer a shared location, given the nearest known town (None when there is none) and
-    `nearby` (country → km to its nearest town, for areas "within N km of the border"): where
-    the user is first when an area there is advised against, then the advisory, with buttons."""
+    """Answer a shared location: where the user is first when an area there is advised against,
+    then the advisory, with its buttons. `country` is where the map places it (None when
+    unsure), `town` the nearest known town in it; `nearby` (country → km to its nearest town)
+    for areas "within N km of the border"; `candidates` the countries to ask about near a
+    border; `at_sea` when no land is near."""
     t = tr(reply_language(state, None, telegram_lang))
+    if at_sea:
+        text = t._("This location is at sea: no country is within 15 km of it.")
+        return Reply(f"🌊 {esc(text)}", t.lang, state=state)
+    if country is None and len(candidates) >= 2:
+        return _border_question(candidates, knowledge, t, state)
     advisory = knowledge.advisories.get(country or "")
-    if town is None or advisory is None or distance_km > 300:
+    if advisory is None:
         text = t._("I could not tell which country this location is in.")
+        if country:
+            text = t._(
+                "This location is {country_in}. We have no advisory for it yet."
+                " Check your government's travel advice."
+            ).format(**t.country_args(country))
         return Reply(esc(text), t.lang, state=state)
-    region = region_listing(advisory, town)
-    intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
+    region = region_listing(advisory, town) if town else None
+    if town is None or distance_km > 300:
+        intro = t._("You are {country_in}:").format(**t.country_args(advisory.code))
+    else:
+        intro = t._("Near {town}, {country}:").format(town=town, country=t.country(advisory.code))
     state = replace(state, last_country=advisory.code, last_region=region)
     card = card_text(
         advisory, region, knowledge, t, today=now.date(), place=town, nearby=nearby or {}
@@ -1359,6 +1424,24 @@ def respond_to_location(
         buttons=card_buttons(advisory, region, t, state),
         state=state,
     )
+
+
+def _border_question(
+    candidates: tuple[str, ...], knowledge: Knowledge, t: Tr, state: UserState
+) -> Reply:
+    """Near a border our map cannot settle: ask which country, one button each."""
+    names = [t.country(code) for code in candidates]
+    both = t._("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    text = t._(
+        "This location is close to the border between {countries}: I would rather ask than"
+        " guess. Which country are you in?"
+    ).format(countries=both)
+    buttons = tuple(
+        (Button(f"{flag(code)} {t.country(code)}", cb.encode(cb.PICK, code, "advisory")),)
+        for code in candidates
+        if code in knowledge.advisories
+    )
+    return Reply(f"📍 {esc(text)}", t.lang, buttons=buttons, state=state)
 
 
 def _name_key(name: str) -> str:

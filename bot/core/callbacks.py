@@ -38,6 +38,7 @@ class Kind(StrEnum):
     REVIEW = "rv"  # rv:ML:keep|follow:17  a maintainer settles the disagreement notice 17
     HELD = "hr"  # hr:confirm|discard:18  a maintainer settles the held sync change notice 18
     SAFEST = "sf"  # sf[:continent]        the safest destinations
+    MAP = "mp"  # mp:ML                  the country's map
 
 
 # The kinds by their short names, as handlers and the core write them (cb.CARD).
@@ -52,6 +53,7 @@ UNSUBSCRIBE_ALL, KEEP, NONE_OF_THESE, REVIEW, HELD, SAFEST = (
     Kind.HELD,
     Kind.SAFEST,
 )
+MAP = Kind.MAP
 
 # The intents that are about one place: a choice among ambiguous countries carries one of them.
 PLACE_INTENTS = (
@@ -64,6 +66,7 @@ PLACE_INTENTS = (
     "unsubscribe",
     "emergency",
     "situation",
+    "map",
 )
 _CODE = r"[A-Z]{2}"
 _REGION = r"[a-z0-9][a-z0-9-]{0,30}"
@@ -88,6 +91,7 @@ _PATTERNS = {
         rf"^rv:(?P<code>{_CODE}):(?P<value>keep|follow)(?::(?P<ref>[0-9]{{1,12}}))?$"
     ),
     HELD: re.compile(r"^hr:(?P<value>confirm|discard):(?P<ref>[0-9]{1,12})$"),
+    Kind.MAP: re.compile(rf"^mp:(?P<code>{_CODE})$"),
 }
 
 

@@ -21,6 +21,7 @@ class Intent(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
     SUBSCRIPTIONS = "subscriptions"
     HOTSPOTS = "hotspots"  # detail: one of HOTSPOTS_KINDS
+    MAP = "map"  # a map of the place (or of the continent, or the world)
     LANGUAGE = "language"
     HELP = "help"
     UNKNOWN = "unknown"

@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.maps import MapRequest
 
 
 class Mode(StrEnum):
@@ -98,3 +102,4 @@ class Reply:
     unmatched: str = ""  # not understood: "intent", "place", or "question" (a place, no question)
     notice: str = ""  # a short answer to a button press (answerCallbackQuery)
     location_request: LocationRequest | None = None  # offer a "Share my location" keyboard
+    photo: MapRequest | None = None  # a map sent with the text (the adapter draws it)

@@ -49,6 +49,7 @@ _TIE_ORDER = (
     "subscriptions",
     "subscribe",
     "language",
+    "map",
     "hotspots",
     "situation",  # "Bamako airport?": the airport now, before how to leave by it
     "departure",
@@ -380,7 +381,7 @@ def understand(text: str, index: PlaceIndex) -> Understanding:
         ]
     if intent == UNKNOWN and not matches and not scores and _follow_up_cue(tokens):
         intent = "advisory"  # "what about Zorgania?": a place asked about, one we do not know
-    if intent != "hotspots":
+    if intent not in ("hotspots", "map"):
         continent = None
     if matches and all(names_origin(m, tokens) for m in matches):
         # "numéro de l'ambassade de France", "I'm a US citizen": whose, not where.
@@ -787,7 +788,7 @@ EMERGENCY_FIRST = 4.0
 _TOPICS = frozenset({"advisory", "health", "entry", "departure", "contacts"})
 # …and the intents whose weak cue among other words asks nothing ("my phone network is slow").
 _PLACE_TOPICS = _TOPICS | {"situation"}
-_ABOUT_A_PLACE = _PLACE_TOPICS | {"subscribe", "unsubscribe", "emergency"}
+_ABOUT_A_PLACE = _PLACE_TOPICS | {"subscribe", "unsubscribe", "emergency", "map"}
 # Below this, the situation was only a family named ("is it safe for a family?").
 _SITUATION_MIN = 1.0
 _MANY_PLACES = _READING["many_places"]

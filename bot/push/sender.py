@@ -27,10 +27,12 @@ from dataclasses import asdict, dataclass, replace
 
 from sqlite_utils import Database
 
+from bot.core.maps import MapRequest
 from bot.core.push import PushEvent, render_digest, render_goodbye, render_push
 from bot.core.reply import Button
 from bot.i18n import tr
 from bot.knowledge import KnowledgeCache
+from bot.push.maps import PhotoTransport, PushMaps
 from bot.push.pacing import Priority, SendBudget
 from bot.push.transport import Rejected, RetryLater, Transient, Transport, Unreachable
 from bot.store.db import get_meta, set_meta, write_transaction
@@ -64,6 +66,7 @@ class SenderSettings:
     read_timeout: float = 10.0  # seconds to wait for Telegram's answer before retrying
     heartbeat: float = 5.0  # seconds between two heartbeats in the meta table
     backoff_max: float = 15.0  # seconds: the longest wait after a database error
+    maps: bool = False  # level changes carry the country's map (bot/push/maps.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,9 @@ class OutboxSender:
         self._beat_due = 0.0
         self.heartbeat = Heartbeat("starting", 0.0, clock(), 0)
         self.sent = 0
+        self.maps: PushMaps | None = None
+        if settings.maps and isinstance(transport, PhotoTransport):
+            self.maps = PushMaps(db, transport, self._record)
 
     def wake(self) -> None:
         """New deliveries were queued: look at the outbox now."""
@@ -280,13 +286,7 @@ class OutboxSender:
         try:
             async with self.budget.slot(first.chat_id, Priority.PUSH):
                 try:
-                    message_id = await self.transport.send_message(
-                        first.chat_id,
-                        text,
-                        buttons,
-                        paid_broadcast=self.settings.rate > TELEGRAM_FREE_RATE,
-                        timeout=self.settings.read_timeout,
-                    )
+                    message_id = await self._send(group, text, buttons)
                 except RetryLater as error:
                     self.budget.hold_chat(first.chat_id, error.seconds)
                     raise
@@ -307,6 +307,38 @@ class OutboxSender:
         at = dt.datetime.now(dt.UTC)
         self._record(lambda db: mark_sent(db, ids, message_id=message_id, at=at))
         self.sent += 1
+
+    async def _send(
+        self, group: list[Delivery], text: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> int:
+        """One push to Telegram: with the country's map for a level change (maps.py)."""
+        first = group[0]
+        paid = self.settings.rate > TELEGRAM_FREE_RATE
+        timeout = self.settings.read_timeout
+        photo = self._map_for(group, text)
+        if photo is not None and self.maps is not None:
+            return await self.maps.send(
+                first.chat_id,
+                photo,
+                text,
+                buttons,
+                event_id=first.event_id,
+                paid_broadcast=paid,
+                timeout=timeout,
+            )
+        return await self.transport.send_message(
+            first.chat_id, text, buttons, paid_broadcast=paid, timeout=timeout
+        )
+
+    def _map_for(self, group: list[Delivery], text: str) -> MapRequest | None:
+        first = group[0]
+        if self.maps is None or first.kind == "goodbye" or first.batch.startswith("digest-"):
+            return None
+        events = events_by_id(self.db, [d.event_id for d in group if d.event_id])
+        if not any(event.kind == "level" for event in events.values()):
+            return None
+        advisories = self.knowledge.get().advisories
+        return self.maps.map_for(first.code, advisories, language_of(self.db, first.user_id), text)
 
     def _pause(self, group: list[Delivery], reason: str) -> None:
         """The user blocked the bot or the chat is gone: pause rather than retry."""

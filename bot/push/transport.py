@@ -9,7 +9,7 @@ benchmarks/bench_push.py). The conversation itself stays on python-telegram-bot.
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import aiohttp
 
@@ -81,6 +81,7 @@ class BotApiTransport:
     def __init__(self, token: str, base_url: str = "", *, connections: int = 64) -> None:
         base = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._url = f"{base}/bot{token}/sendMessage"
+        self._photo_url = f"{base}/bot{token}/sendPhoto"
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
 
@@ -134,8 +135,59 @@ class BotApiTransport:
             return int(body["result"]["message_id"])
         return _raise_for(status, body)
 
+    async def send_photo(
+        self,
+        chat_id: int,
+        photo: bytes | str,
+        caption: str,
+        buttons: tuple[tuple[Button, ...], ...],
+        *,
+        paid_broadcast: bool,
+        timeout: float,
+    ) -> tuple[int, str]:
+        """Send a photo with an HTML caption: PNG bytes are uploaded (multipart), a str is the
+        file_id of one Telegram holds. Return the message id and the photo's file_id."""
+        if self._session is None:
+            raise RuntimeError("BotApiTransport used outside `async with`")
+        fields: dict[str, Any] = {"chat_id": chat_id, "caption": caption, "parse_mode": "HTML"}
+        markup = reply_markup(buttons)
+        if markup is not None:
+            fields["reply_markup"] = markup
+        if paid_broadcast:
+            fields["allow_paid_broadcast"] = True
+        if isinstance(photo, str):
+            body = await self._post(self._photo_url, timeout, json={**fields, "photo": photo})
+        else:
+            form = aiohttp.FormData()
+            for name, value in fields.items():
+                form.add_field(name, value if isinstance(value, str) else json.dumps(value))
+            form.add_field("photo", photo, filename="map.png", content_type="image/png")
+            body = await self._post(self._photo_url, timeout, data=form)
+        result = body["result"]
+        return int(result["message_id"]), str(result["photo"][-1]["file_id"])
 
-def _raise_for(status: int, body: Any) -> int:
+    async def _post(self, url: str, timeout: float, **request: Any) -> dict[str, Any]:
+        """POST to the Bot API; its answer when ok, else the PushError it means."""
+        assert self._session is not None
+        try:
+            async with self._session.post(
+                url, timeout=aiohttp.ClientTimeout(total=timeout), **request
+            ) as response:
+                status = response.status
+                try:
+                    body = await response.json(content_type=None)
+                except (ValueError, aiohttp.ContentTypeError):
+                    body = None
+        except TimeoutError as error:
+            raise Transient(f"timed out after {timeout:g}s") from error
+        except aiohttp.ClientError as error:
+            raise Transient(f"network error: {type(error).__name__}") from error
+        if isinstance(body, dict) and body.get("ok"):
+            return body
+        return _raise_for(status, body)
+
+
+def _raise_for(status: int, body: Any) -> NoReturn:
     """Turn an error answer into the PushError that says what the outbox should do."""
     if not isinstance(body, dict):
         raise Transient(f"{status} unreadable answer")

@@ -200,7 +200,9 @@ async def start_background(app: VigieApp) -> None:
         vigie.transport,
         vigie.db,
         vigie.knowledge,
-        SenderSettings(rate=settings.push_rate, chat_rate=settings.push_chat_rate),
+        SenderSettings(
+            rate=settings.push_rate, chat_rate=settings.push_chat_rate, maps=settings.push_maps
+        ),
         budget=vigie.budget,
     )
     vigie.sender = sender

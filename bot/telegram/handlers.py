@@ -23,12 +23,13 @@ from telegram.ext import ApplicationHandlerStop, filters
 from bot.core.answer import flood_reply, maintainers_only_reply, unreadable_reply
 from bot.core.render import esc
 from bot.core.reply import Reply, UserState
-from bot.geo import load_towns
+from bot.geo import load_map
 from bot.i18n import Tr, tr
 from bot.telegram.chats import sender_is_admin, subscriber_id
 from bot.telegram.context import Context
 from bot.telegram.keyboards import inline_keyboard, location_keyboard
 from bot.telegram.ordering import turn_done
+from bot.telegram.photos import send_with_map
 from bot.telegram.ratelimit import Send, Superseded
 from bot.turn import Command, ConsentNeeded, Location, Press, Said, Speaker, Text
 
@@ -107,6 +108,9 @@ async def send(
     only) rides on the reply when it has no inline buttons, else follows in its own message."""
     turn_done()
     if not reply.text:
+        return
+    if reply.photo is not None and not first:
+        await send_with_map(context, chat_id, reply, under=under)
         return
     markup = inline_keyboard(reply.buttons, context.bot.username or "")
     if first:
@@ -196,7 +200,7 @@ async def on_location(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.location is None:
         return
-    await asyncio.to_thread(load_towns)  # the first time takes about 0.7 s: off the event loop
+    await asyncio.to_thread(load_map)  # the first time takes about 1 s: off the event loop
     await _answer(update, context, Location(message.location.latitude, message.location.longitude))
 
 

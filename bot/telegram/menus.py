@@ -47,6 +47,7 @@ COMMANDS = (
     ("unsubscribe", N_("Stop alerts for a destination")),
     ("subscriptions", N_("What you follow")),
     ("hotspots", N_("Destinations to avoid")),
+    ("map", N_("A destination's map: /map Mali")),
     ("language", N_("Français / English")),
     ("forget", N_("Delete everything about you")),
     ("help", N_("What Vigie can do")),

@@ -284,6 +284,8 @@ CASES = [
     ("which countries should I avoid", "hotspots", "en", None, None, ()),
     ("pays les plus dangereux", "hotspots", "fr", None, None, ()),
     ("level 4 countries", "hotspots", "en", None, None, ()),
+    ("map of Mali", "map", "en", "ML", None, ()),
+    ("carte du Mali", "map", "fr", "ML", None, ()),
     ("switch to French", "language", "en", None, None, ()),
     ("parle français", "language", "fr", None, None, ()),
     ("en anglais stp", "language", "fr", None, None, ()),

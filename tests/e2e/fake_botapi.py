@@ -1516,6 +1516,12 @@ class FakeBotApi:
         if self.spec is None or message_type is None or key not in message_type.fields:
             return {"photo": self._photo_sizes()} if key == "photo" else {}
         data = upload.data if upload is not None else None
+        sent_as = params.get(key)
+        if upload is None and isinstance(sent_as, str) and "://" not in sent_as:
+            # A file sent again by its file_id: Telegram knows it, or refuses the message.
+            if sent_as not in self._files:
+                raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            data = self._files[sent_as]
         type_expr = message_type.fields[key].types[0]
         if type_expr == "Array of PhotoSize":
             return {key: self._photo_sizes(data)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,9 @@ SCRIPT: list[str | tuple[str, str]] = [
 def with_link_targets(message: dict[str, Any]) -> str:
     """A Telegram message's text with each link written "text (url)", as the console writes
     links (entity offsets count UTF-16 code units)."""
-    text = str(message["text"]).encode("utf-16-le")
-    links = [e for e in message.get("entities", []) if e["type"] == "text_link"]
+    text = str(message.get("text", message.get("caption"))).encode("utf-16-le")
+    entities = message.get("entities", message.get("caption_entities", []))
+    links = [e for e in entities if e["type"] == "text_link"]
     for link in sorted(links, key=lambda e: e["offset"], reverse=True):
         start, end = 2 * link["offset"], 2 * (link["offset"] + link["length"])
         if text[start:end].decode("utf-16-le") != link["url"]:
@@ -53,10 +55,15 @@ def with_link_targets(message: dict[str, Any]) -> str:
     return text.decode("utf-16-le")
 
 
-def as_console_shows(text: str, labels: list[str]) -> str:
-    """A Telegram message as the console prints a reply: its text, then numbered buttons."""
+def as_console_shows(text: str, labels: list[str], *, photo: bool = False) -> str:
+    """A Telegram message as the console prints a reply: the map it saved (a photo), its
+    text, then numbered buttons."""
     buttons = [f"  [{i}] {label}" for i, label in enumerate(labels, start=1)]
-    return "\n".join([text, "", *buttons] if buttons else [text])
+    shown = "\n".join([text, "", *buttons] if buttons else [text])
+    return f"🗺 MAP\n{shown}" if photo else shown
+
+
+_SAVED_MAP = re.compile(r"^🗺 /\S+\.png$", re.MULTILINE)
 
 
 def console_transcript(db_path: Path) -> list[str]:
@@ -69,7 +76,7 @@ def console_transcript(db_path: Path) -> list[str]:
             lines.append(console.handle(str(index + 1)))
         else:
             lines.append(console.handle(step))
-    return lines
+    return [_SAVED_MAP.sub("🗺 MAP", line) for line in lines]
 
 
 def _labels(message: dict[str, Any]) -> list[str]:
@@ -104,7 +111,8 @@ async def telegram_transcript(bot: Running) -> list[str]:
             changed = changed[:1]
         assert len(changed) == 1, (step, changed)
         last = changed[0]
-        lines.append(as_console_shows(with_link_targets(last), _labels(last)))
+        photo = "photo" in last
+        lines.append(as_console_shows(with_link_targets(last), _labels(last), photo=photo))
     return lines
 
 

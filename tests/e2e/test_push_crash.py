@@ -76,7 +76,8 @@ def _start(api: FakeBotApi, db_path: Path) -> subprocess.Popen[bytes]:
 
 def _received(api: FakeBotApi) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for request in api.calls("sendMessage"):
+    # A level change pushes the country's map: a photo with the text as its caption.
+    for request in api.calls("sendMessage") + api.calls("sendPhoto"):
         chat = int(request.params["chat_id"])
         if chat >= FIRST_USER:
             counts[chat] = counts.get(chat, 0) + 1
