@@ -86,7 +86,7 @@ async def _send(
 ) -> None:
     request = reply.photo
     assert request is not None
-    markup = inline_keyboard(reply.buttons)
+    markup = inline_keyboard(reply.buttons, context.bot.username or "")
     fits = fits_caption(reply.text)
     caption = reply.text if fits else esc(request.title)
     below = markup if fits else None
