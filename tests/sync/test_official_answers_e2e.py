@@ -6,6 +6,7 @@ the real conversation core."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,19 @@ from bot.knowledge import continents, region_names
 from bot.store.advisories import load_advisories
 from bot.store.db import open_db
 from bot.sync import run_sync
-from tests.conftest import DATA
+from tests.conftest import DATA, shared_file
 from tests.e2e.botapi_spec import parse_html
 from tests.sync.conftest import NOW, FeedServer
-from tests.sync.official_corpus import Page, ca_corpus, serve, uk_corpus
+from tests.sync.official_corpus import (
+    CAPTURES,
+    LAYOUTS,
+    Page,
+    ca_corpus,
+    serve,
+    uk_corpus,
+    uk_destinations,
+    uk_page,
+)
 
 ASKED_AT = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 UK_EN = "UK Foreign, Commonwealth & Development Office"
@@ -31,7 +41,17 @@ UK_FR = "Ministère britannique des Affaires étrangères (FCDO)"
 
 @pytest.fixture(scope="module")
 def corpus() -> list[Page]:
-    return uk_corpus()
+    """Every destination's page; those asked about here in GOV.UK's most common layout of the
+    block that gives numbers (the corpus deals some pages a prose layout a careful reader takes
+    no number from)."""
+    asked = {"TH", "MA", "PE", "CU"}
+    captures = {
+        s: json.loads(shared_file(f"feeds/2026-10-07/uk/{s}.json").read_text()) for s in CAPTURES
+    }
+    names = uk_destinations()
+    common = next(layout for layout in LAYOUTS if layout.name == "telephone-all-three")
+    kept = [p for p in uk_corpus() if p.code not in asked]
+    return kept + [uk_page(c, names[c], captures["kenya"], common) for c in sorted(asked)]
 
 
 @pytest.fixture
