@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from bot.store.db import open_db
 from bot.sync import run_sync
 from tests.conftest import DATA, shared_file
 from tests.e2e.botapi_spec import parse_html
-from tests.sync.conftest import NOW, FeedServer
+from tests.sync.conftest import NOW, FeedServer, _official_files
 from tests.sync.official_corpus import (
     CAPTURES,
     LAYOUTS,
@@ -54,14 +55,23 @@ def corpus() -> list[Page]:
     return kept + [uk_page(c, names[c], captures["kenya"], common) for c in sorted(asked)]
 
 
-@pytest.fixture
-def synced(db_path: Path, feed_server: FeedServer, corpus: list[Page]) -> Knowledge:
-    """Every destination's GOV.UK page and Canada file synced once; the knowledge the bot reads."""
-    feed_server.files.update(serve(corpus, ca_corpus()))
+@pytest.fixture(scope="module")
+def synced(
+    _server: FeedServer,
+    published_db: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    corpus: list[Page],
+) -> Knowledge:
+    """Every destination's GOV.UK page and Canada file synced once (for the whole module: the
+    questions only read); the knowledge the bot reads."""
+    db_path = tmp_path_factory.mktemp("answers") / "vigie.db"
+    shutil.copy(published_db, db_path)
+    _server.files = {**dict(_official_files()), **serve(corpus, ca_corpus())}
+    _server.custom.clear()
     db = open_db(db_path)
     try:
         for source in ("uk-fcdo", "ca-gac"):
-            report = run_sync(db, DATA, now=NOW, only=source, base_url=feed_server.url, backoff=0)
+            report = run_sync(db, DATA, now=NOW, only=source, base_url=_server.url, backoff=0)
             assert not report.failed, report.summary()
         advisories = load_advisories(db)
     finally:
