@@ -118,22 +118,8 @@ class BotApiTransport:
             payload["reply_markup"] = markup
         if paid_broadcast:
             payload["allow_paid_broadcast"] = True
-        try:
-            async with self._session.post(
-                self._url, json=payload, timeout=aiohttp.ClientTimeout(total=timeout)
-            ) as response:
-                status = response.status
-                try:
-                    body = await response.json(content_type=None)
-                except (ValueError, aiohttp.ContentTypeError):
-                    body = None
-        except TimeoutError as error:
-            raise Transient(f"timed out after {timeout:g}s") from error
-        except aiohttp.ClientError as error:
-            raise Transient(f"network error: {type(error).__name__}") from error
-        if isinstance(body, dict) and body.get("ok"):
-            return int(body["result"]["message_id"])
-        return _raise_for(status, body)
+        body = await self._post(self._url, timeout, json=payload)
+        return int(body["result"]["message_id"])
 
     async def send_photo(
         self,
