@@ -226,25 +226,23 @@ def official_answer(
     """Each government's paragraphs on `section` that answer `question`, in `lang` where it
     publishes that language, within `budget` characters in all."""
     chosen = focus_of(question, section)
-    candidates: list[tuple[tuple[int, int, int, float], SourceAdvice, OfficialSection]] = []
+    # One part per government (the first of its topics that answers the section), ranked: the
+    # government's own words in the reader's language, then a part that speaks of what was
+    # asked, then the newest; on a tie, the order of SOURCES.
+    candidates: list[tuple[tuple[int, int, int], SourceAdvice, OfficialSection]] = []
     for advice in advisory.sources:
-        for part in _sections_for(advice, section, lang):
-            folded = fold(part.text)
-            relevance = sum(_mentions(folded, f) for f in chosen)
-            date = part.date or advice.date
-            rank = (
-                int(part.lang == lang),  # the government's own words in the reader's language
-                int(relevance > 0),
-                -SECTION_TOPICS[section].index(part.topic),
-                date.toordinal() + 0.0,
-            )
-            candidates.append((rank, advice, part))
-            break  # one part per government: its best-fitting topic comes first
+        parts = _sections_for(advice, section, lang)
+        if not parts:
+            continue
+        part = parts[0]
+        relevance = sum(_mentions(fold(part.text), f) for f in chosen)
+        date = part.date or advice.date
+        rank = (int(part.lang == lang), int(relevance > 0), date.toordinal())
+        candidates.append((rank, advice, part))
     candidates.sort(key=lambda c: (c[0], -SOURCES.index(c[1].source)), reverse=True)
     excerpts: list[Excerpt] = []
     linked: list[tuple[SourceAdvice, OfficialSection]] = []
-    quoted = candidates[:MAX_QUOTED]
-    share = min(budget // max(len(quoted), 1), MAX_EXCERPT)
+    share = min(budget // max(min(len(candidates), MAX_QUOTED), 1), MAX_EXCERPT)
     for _, advice, part in candidates:
         if len(excerpts) >= MAX_QUOTED or share < MIN_QUOTE:
             linked.append((advice, part))
@@ -264,11 +262,6 @@ def official_answer(
             )
         )
     return OfficialAnswer(tuple(excerpts), tuple(linked))
-
-
-def has_official(advisory: Advisory, section: str) -> bool:
-    """Whether any government publishes a part that answers `section`."""
-    return any(_sections_for(advice, section, "en") for advice in advisory.sources)
 
 
 # ---- emergency numbers -------------------------------------------------------------------------
