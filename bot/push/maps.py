@@ -25,7 +25,7 @@ from bot.core.model import Advisory
 from bot.core.reply import Button
 from bot.i18n import tr
 from bot.maps.render import render_map
-from bot.push.transport import Rejected
+from bot.push.transport import Rejected, Transport
 from bot.store.push_maps import ensure_push_maps, forget_file_id, store_file_id, stored_file_id
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ Outcome = Callable[[Database], None]
 
 
 @runtime_checkable
-class PhotoTransport(Protocol):
-    """A transport that can send photos (BotApiTransport)."""
+class PhotoTransport(Transport, Protocol):
+    """A transport that can send photos too (BotApiTransport)."""
 
     async def send_photo(
         self,
@@ -47,18 +47,6 @@ class PhotoTransport(Protocol):
         timeout: float,
     ) -> tuple[int, str]:
         """Send a photo (bytes: uploaded; str: a file_id); return message id and file_id."""
-        ...
-
-    async def send_message(
-        self,
-        chat_id: int,
-        text: str,
-        buttons: tuple[tuple[Button, ...], ...],
-        *,
-        paid_broadcast: bool,
-        timeout: float,
-    ) -> int:
-        """Send an HTML message; return its id."""
         ...
 
 
